@@ -1,0 +1,71 @@
+//! The engine: policies compiled once, flows decided by a pipeline of tiers.
+
+mod bitset;
+mod compile;
+mod explain;
+mod flow;
+mod index;
+mod netpol;
+mod tier;
+mod verdict;
+
+use std::net::IpAddr;
+
+pub use bitset::BitSet;
+pub use compile::{compile, Compiled, CompiledPolicy, CompiledRule, PeerSet, PolicyId};
+pub use explain::{Explanation, PeerResult, PolicyExplanation, PortResult, RuleExplanation, SideExplanation};
+pub use flow::{Flow, Target};
+pub use index::LabelIndex;
+pub use netpol::{NetworkPolicyTier, View};
+pub use tier::{SideQuery, Tier, TierDecision};
+pub use verdict::{SideOutcome, SideVerdict, Verdict};
+
+use crate::model::Cluster;
+
+/// A cluster with its policies compiled, ready for any number of queries.
+pub struct Engine {
+    cluster: Cluster,
+    compiled: Compiled,
+    tiers: Vec<Box<dyn Tier>>,
+}
+
+impl Engine {
+    /// Compile the cluster's policies. The tiers are, in order: NetworkPolicy.
+    pub fn new(cluster: Cluster) -> Self {
+        let compiled = compile(&cluster);
+        Engine { cluster, compiled, tiers: vec![Box::new(NetworkPolicyTier)] }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    pub fn view(&self) -> View<'_> {
+        View { cluster: &self.cluster, compiled: &self.compiled }
+    }
+
+    /// Names of the tiers, in the order they decide.
+    pub fn tier_names(&self) -> Vec<&'static str> {
+        self.tiers.iter().map(|t| t.name()).collect()
+    }
+
+    /// An address: the endpoint whose known IP it is, or an external address.
+    pub fn resolve_ip(&self, ip: IpAddr) -> Target {
+        match self.compiled.ip_owner.get(&ip) {
+            Some(&e) => Target::Endpoint(e),
+            None => Target::External(ip),
+        }
+    }
+
+    /// `namespace/name`, or the address.
+    pub fn target_name(&self, t: Target) -> String {
+        match t {
+            Target::Endpoint(e) => self.cluster.endpoint_name(e),
+            Target::External(ip) => ip.to_string(),
+        }
+    }
+}

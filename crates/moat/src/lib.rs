@@ -1,0 +1,12 @@
+//! moat: exact, offline Kubernetes NetworkPolicy semantics.
+//!
+//! `load` (YAML with positions) -> `model` (namespaces, endpoints, policies) -> `engine`
+//! (policies compiled once into per-endpoint allow sets; a pipeline of tiers decides).
+//! The library never prints and never exits; the CLI owns both.
+
+pub mod error;
+pub mod source;
+pub mod yaml;
+pub mod load;
+pub mod model;
+pub mod engine;

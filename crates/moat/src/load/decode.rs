@@ -1,0 +1,154 @@
+//! Typed access to a YAML tree that records, instead of failing, every problem it meets,
+//! each with its position and field path.
+
+use super::problem::{ObjectRef, Problem, ProblemKind};
+use crate::error::InputError;
+use crate::model::Labels;
+use crate::yaml::{Node, Value};
+
+pub(crate) struct Ctx<'p> {
+    pub problems: &'p mut Vec<Problem>,
+    pub object: Option<ObjectRef>,
+    /// Problems recorded for the current object (to refuse just that object).
+    pub count: usize,
+}
+
+impl<'p> Ctx<'p> {
+    pub fn new(problems: &'p mut Vec<Problem>) -> Self {
+        Ctx { problems, object: None, count: 0 }
+    }
+
+    pub fn report(&mut self, kind: ProblemKind, node: &Node, path: &str, msg: impl Into<String>) {
+        self.count += 1;
+        self.problems.push(Problem {
+            kind,
+            error: InputError::new(Some(node.span.clone()), path, msg),
+            object: self.object.clone(),
+            suggestion: None,
+        });
+    }
+
+    pub fn invalid(&mut self, node: &Node, path: &str, msg: impl Into<String>) {
+        self.report(ProblemKind::Invalid, node, path, msg);
+    }
+
+    fn wrong_type(&mut self, node: &Node, path: &str, want: &str) {
+        let msg = format!("expected {want}, found {}", node.type_name());
+        self.report(ProblemKind::Syntax, node, path, msg);
+    }
+
+    /// Report every key of a mapping that is not in `known`, suggesting the nearest.
+    pub fn known_fields(&mut self, node: &Node, path: &str, known: &[&str]) {
+        for (key, knode, _) in node.entries() {
+            if known.contains(&key) {
+                continue;
+            }
+            let best = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(&key.to_lowercase(), &k.to_lowercase()), *k))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| k.to_string());
+            let full = join(path, key);
+            let msg = match &best {
+                Some(b) => format!("unknown field `{key}`; did you mean `{b}`?"),
+                None => format!("unknown field `{key}` (known: {})", known.join(", ")),
+            };
+            self.count += 1;
+            self.problems.push(Problem {
+                kind: ProblemKind::UnknownField,
+                error: InputError::new(Some(knode.span.clone()), full, msg),
+                object: self.object.clone(),
+                suggestion: best,
+            });
+        }
+    }
+
+    /// A mapping field; `None` when absent or null.
+    pub fn map<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n Node> {
+        match node.value {
+            Value::Map(_) => Some(node),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, path, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// A list field; empty when absent or null.
+    pub fn seq<'n>(&mut self, node: &'n Node, path: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(node, path, "a list");
+                &[]
+            }
+        }
+    }
+
+    pub fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, path, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, node: &Node, path: &str) -> Option<i64> {
+        match &node.value {
+            Value::Int(i) => Some(*i),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, path, "an integer");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, path, "a boolean");
+                None
+            }
+        }
+    }
+
+    /// A map of strings to strings (labels, annotations, selectors).
+    pub fn string_map(&mut self, node: &Node, path: &str) -> Labels {
+        let mut out = Labels::new();
+        if let Some(m) = self.map(node, path) {
+            for (k, _, v) in m.entries() {
+                let p = join(path, k);
+                match &v.value {
+                    Value::Str(s) => {
+                        out.insert(k.to_string(), s.clone());
+                    }
+                    // Kubernetes would reject these; say so rather than coerce silently.
+                    _ => self.wrong_type(v, &p, "a string (quote numbers and booleans)"),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `a.b` path joining; `a` and `[i]` handled by callers.
+pub(crate) fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+pub(crate) fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}

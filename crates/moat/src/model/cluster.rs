@@ -1,0 +1,86 @@
+//! Everything loaded: namespaces, endpoints, services and policies, by index.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::endpoint::{Endpoint, EndpointId, NsId};
+use super::labels::{Labels, NAMESPACE_NAME_LABEL};
+use super::namespace::Namespace;
+use super::policy::NetworkPolicy;
+use super::service::Service;
+use crate::source::Span;
+
+/// An object of a kind moat does not model; counted, listed with `--verbose`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedObject {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    pub namespaces: Vec<Namespace>,
+    ns_index: HashMap<String, NsId>,
+    pub endpoints: Vec<Endpoint>,
+    pub policies: Vec<NetworkPolicy>,
+    pub services: Vec<Service>,
+    pub skipped: Vec<SkippedObject>,
+}
+
+impl Cluster {
+    /// The namespace of this name, created (undeclared) if no object declared it yet:
+    /// a namespace referenced by any object exists.
+    pub fn namespace_id(&mut self, name: &str) -> NsId {
+        if let Some(&id) = self.ns_index.get(name) {
+            return id;
+        }
+        let mut labels = Labels::new();
+        labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
+        self.namespaces.push(Namespace { name: name.to_string(), labels, span: None });
+        let id = self.namespaces.len() - 1;
+        self.ns_index.insert(name.to_string(), id);
+        id
+    }
+
+    /// Record a declared Namespace object. The API server always sets the name label,
+    /// overriding whatever the manifest says.
+    pub fn declare_namespace(&mut self, name: &str, mut labels: Labels, span: Span) -> NsId {
+        let id = self.namespace_id(name);
+        labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
+        let ns = &mut self.namespaces[id];
+        ns.labels = labels;
+        ns.span = Some(span);
+        id
+    }
+
+    pub fn find_namespace(&self, name: &str) -> Option<NsId> {
+        self.ns_index.get(name).copied()
+    }
+
+    pub fn endpoint_ns(&self, e: EndpointId) -> &Namespace {
+        &self.namespaces[self.endpoints[e].namespace]
+    }
+
+    /// `namespace/name` of an endpoint.
+    pub fn endpoint_name(&self, e: EndpointId) -> String {
+        format!("{}/{}", self.endpoint_ns(e).name, self.endpoints[e].name)
+    }
+
+    /// Skipped objects counted by kind.
+    pub fn skipped_by_kind(&self) -> BTreeMap<&str, usize> {
+        let mut m = BTreeMap::new();
+        for s in &self.skipped {
+            *m.entry(s.kind.as_str()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Sort objects into a canonical order so that results never depend on file order.
+    pub fn finish(&mut self) {
+        let names: Vec<String> = self.namespaces.iter().map(|n| n.name.clone()).collect();
+        self.endpoints
+            .sort_by(|a, b| (&names[a.namespace], &a.name).cmp(&(&names[b.namespace], &b.name)));
+        self.policies.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    }
+}

@@ -1,0 +1,7 @@
+//! YAML with source positions.
+
+mod node;
+mod parse;
+
+pub use node::{Node, Value};
+pub use parse::{parse_stream, DocResult, MAX_DEPTH, MAX_NODES_PER_DOCUMENT};

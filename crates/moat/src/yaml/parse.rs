@@ -1,0 +1,354 @@
+//! YAML text to [`Node`] trees, one per document, with positions.
+//!
+//! Documents are split at `---` lines and parsed one by one so that a syntax error in one
+//! document does not hide the errors (or the objects) of the others. Alias expansion is
+//! bounded, so a "billion laughs" input is an error rather than an out-of-memory.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::node::{Node, Value};
+use crate::error::InputError;
+use crate::source::Span;
+
+/// Largest number of nodes one document may expand to (aliases included).
+pub const MAX_NODES_PER_DOCUMENT: usize = 2_000_000;
+/// Deepest nesting accepted.
+pub const MAX_DEPTH: usize = 256;
+
+/// One document of a stream: its tree, or the error that stopped it.
+pub type DocResult = Result<Option<Node>, InputError>;
+
+/// Parse a multi-document YAML (or JSON) text. `None` documents are empty or comment-only.
+pub fn parse_stream(file: &Arc<str>, text: &str) -> Vec<DocResult> {
+    split_documents(text)
+        .into_iter()
+        .map(|(line_offset, chunk)| parse_document(file, chunk, line_offset))
+        .collect()
+}
+
+/// Split at document markers: lines that are `---` (optionally followed by a space and
+/// content) at column 0. Returns each chunk with the number of lines before it.
+fn split_documents(text: &str) -> Vec<(u32, &str)> {
+    let mut chunks = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 0u32;
+    let mut line_no = 0u32;
+    let mut pos = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let is_marker = trimmed == "---"
+            || trimmed.starts_with("--- ")
+            || trimmed.starts_with("---\t");
+        if is_marker && pos > start {
+            chunks.push((start_line, &text[start..pos]));
+            start = pos;
+            start_line = line_no;
+        }
+        pos += line.len();
+        line_no += 1;
+    }
+    chunks.push((start_line, &text[start..]));
+    chunks
+}
+
+fn parse_document(file: &Arc<str>, chunk: &str, line_offset: u32) -> DocResult {
+    let mut builder = Builder::new(file.clone(), line_offset);
+    let mut parser = Parser::new_from_str(chunk);
+    if let Err(e) = parser.load(&mut builder, true) {
+        return Err(InputError::new(
+            Some(builder.span(*e.marker())),
+            "",
+            format!("invalid YAML: {}", e.info()),
+        ));
+    }
+    if let Some(err) = builder.error {
+        return Err(err);
+    }
+    // A document holding only `---` or comments is a null scalar or nothing at all.
+    let first = builder.docs.into_iter().flatten().find(|n| !n.is_null());
+    Ok(first)
+}
+
+enum Frame {
+    Seq(Vec<Node>, Span, usize),
+    Map(Vec<(Node, Node)>, Span, usize, Option<Node>),
+}
+
+struct Builder {
+    file: Arc<str>,
+    line_offset: u32,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    docs: Vec<Option<Node>>,
+    nodes: usize,
+    error: Option<InputError>,
+}
+
+impl Builder {
+    fn new(file: Arc<str>, line_offset: u32) -> Self {
+        Builder {
+            file,
+            line_offset,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            docs: Vec::new(),
+            nodes: 0,
+            error: None,
+        }
+    }
+
+    fn span(&self, m: Marker) -> Span {
+        // yaml-rust2 counts lines from 1 and columns from 0.
+        Span::new(self.file.clone(), m.line() as u32 + self.line_offset, m.col() as u32 + 1)
+    }
+
+    fn fail(&mut self, span: Span, message: String) {
+        if self.error.is_none() {
+            self.error = Some(InputError::new(Some(span), "", message));
+        }
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize) {
+        if self.error.is_some() {
+            return;
+        }
+        self.nodes += node.size();
+        if self.nodes > MAX_NODES_PER_DOCUMENT {
+            let span = node.span.clone();
+            self.fail(
+                span,
+                format!(
+                    "document expands to more than {MAX_NODES_PER_DOCUMENT} nodes (alias expansion bomb?)"
+                ),
+            );
+            return;
+        }
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(Some(node)),
+            Some(Frame::Seq(items, ..)) => items.push(node),
+            Some(Frame::Map(entries, _, _, pending)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => {
+                    if key.as_str() == Some("<<") {
+                        merge_into(entries, node);
+                    } else if let Some(k) = key.as_str() {
+                        if entries.iter().any(|(e, _)| e.as_str() == Some(k)) {
+                            let span = key.span.clone();
+                            let msg = format!("duplicate key `{k}` in one mapping (the API server rejects it; the later value would silently win)");
+                            self.fail(span, msg);
+                            return;
+                        }
+                        entries.push((key, node));
+                    } else {
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// YAML merge keys (`<<: *base`): entries not already present are copied in.
+fn merge_into(entries: &mut Vec<(Node, Node)>, source: Node) {
+    let maps = match source.value {
+        Value::Map(m) => vec![m],
+        Value::Seq(items) => items
+            .into_iter()
+            .filter_map(|n| match n.value {
+                Value::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    for map in maps {
+        for (k, v) in map {
+            let present = entries.iter().any(|(e, _)| e.as_str().is_some() && e.as_str() == k.as_str());
+            if !present {
+                entries.push((k, v));
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let span = self.span(mark);
+        match ev {
+            Event::DocumentStart => {}
+            Event::DocumentEnd => {
+                if self.docs.is_empty() {
+                    self.docs.push(None);
+                }
+            }
+            Event::SequenceStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
+                    return;
+                }
+                self.stack.push(Frame::Seq(Vec::new(), span, anchor));
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
+                    return;
+                }
+                self.stack.push(Frame::Map(Vec::new(), span, anchor, None));
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq(items, span, anchor)) = self.stack.pop() {
+                    self.push_value(Node { value: Value::Seq(items), span }, anchor);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map(entries, span, anchor, _)) = self.stack.pop() {
+                    self.push_value(Node { value: Value::Map(entries), span }, anchor);
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = if style == TScalarStyle::Plain && tag.is_none() {
+                    resolve_plain(&text)
+                } else if let Some(tag) = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!") {
+                    match tag.suffix.as_str() {
+                        "int" => text.parse().map(Value::Int).unwrap_or(Value::Str(text)),
+                        "bool" => resolve_plain(&text),
+                        "null" => Value::Null,
+                        _ => Value::Str(text),
+                    }
+                } else {
+                    Value::Str(text)
+                };
+                self.push_value(Node { value, span }, anchor);
+            }
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some(node) => {
+                    let mut node = node.clone();
+                    node.span = span;
+                    self.push_value(node, 0);
+                }
+                None => self.fail(span, "alias to an unknown anchor".to_string()),
+            },
+            Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
+        }
+    }
+}
+
+/// Resolve a plain scalar the way Kubernetes' YAML decoder (YAML 1.1 core rules) does.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+            return Value::Bool(true)
+        }
+        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false)
+        }
+        _ => {}
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = s.parse::<i64>() {
+            return Value::Int(i);
+        }
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    }
+    if let Some(oct) = s.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let looks_numeric = s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+    if looks_numeric {
+        if let Ok(f) = s.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<DocResult> {
+        parse_stream(&Arc::from("t.yaml"), text)
+    }
+
+    #[test]
+    fn positions_are_one_based_and_offset_per_document() {
+        let docs = parse("a: 1\n---\nb:\n  c: 2\n");
+        let second = docs[1].as_ref().unwrap().as_ref().unwrap();
+        let c = second.get("b").unwrap().get("c").unwrap();
+        assert_eq!((c.span.line, c.span.col), (4, 6));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let docs = parse("a: 1\nb: 2\na: 3\n");
+        let err = docs[0].as_ref().unwrap_err();
+        assert!(err.message.contains("duplicate key `a`"), "{err}");
+        assert_eq!(err.span.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn a_syntax_error_does_not_hide_other_documents() {
+        let docs = parse("a: [1\n---\nb: 2\n");
+        assert!(docs[0].is_err());
+        assert!(docs[1].as_ref().unwrap().is_some());
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let docs = parse(&text);
+        let err = docs[0].as_ref().unwrap_err();
+        assert!(err.message.contains("alias expansion"), "{err}");
+    }
+
+    #[test]
+    fn plain_scalars_resolve_like_kubernetes() {
+        let docs = parse("a: 80\nb: \"80\"\nc: http\nd: ~\ne: true\n");
+        let n = docs[0].as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(n.get("a").unwrap().value, Value::Int(80));
+        assert_eq!(n.get("b").unwrap().value, Value::Str("80".into()));
+        assert_eq!(n.get("c").unwrap().value, Value::Str("http".into()));
+        assert_eq!(n.get("d").unwrap().value, Value::Null);
+        assert_eq!(n.get("e").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn comment_only_documents_are_empty() {
+        let docs = parse("# nothing\n---\n---\na: 1\n");
+        assert!(docs[0].as_ref().unwrap().is_none());
+        assert!(docs[1].as_ref().unwrap().is_none());
+        assert!(docs[2].as_ref().unwrap().is_some());
+    }
+
+    #[test]
+    fn json_parses() {
+        let docs = parse("{\"kind\": \"List\", \"items\": [{\"a\": 1}]}");
+        let n = docs[0].as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(n.get("kind").unwrap().as_str(), Some("List"));
+    }
+}
