@@ -1,1 +1,22 @@
-fn main(){}
+//! The `moat` command.
+
+mod cli;
+mod cmd;
+mod exit;
+mod input;
+
+use clap::{CommandFactory, Parser};
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Check(args) => cmd::check::run(&args),
+        cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut cli::Cli::command(), "moat", &mut std::io::stdout());
+            Ok(0)
+        }
+    };
+    let code = result.unwrap_or_else(exit::report);
+    std::process::exit(code);
+}

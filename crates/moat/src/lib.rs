@@ -10,3 +10,4 @@ pub mod yaml;
 pub mod load;
 pub mod model;
 pub mod engine;
+pub mod check;

@@ -178,7 +178,11 @@ impl Engine {
                 }
                 let ns_problem = match namespace {
                     Some(sel) => sel.first_mismatch(&ns.labels).map(|r| {
-                        format!("namespace `{}` does not match namespaceSelector {sel} (no `{r}`)", ns.name)
+                        if sel.requirements.len() == 1 {
+                            format!("namespace `{}` does not match namespaceSelector {sel}", ns.name)
+                        } else {
+                            format!("namespace `{}` does not match namespaceSelector {sel} (fails `{r}`)", ns.name)
+                        }
                     }),
                     None if ns.name != policy_ns => Some(format!(
                         "a podSelector without namespaceSelector matches only namespace `{policy_ns}`, and {name} is in `{}`",
@@ -188,7 +192,13 @@ impl Engine {
                 };
                 let pod_problem = pod.as_ref().and_then(|sel| {
                     sel.first_mismatch(&ep.labels)
-                        .map(|r| format!("{name} does not match podSelector {sel} (no `{r}`)"))
+                        .map(|r| {
+                            if sel.requirements.len() == 1 {
+                                format!("{name} does not match podSelector {sel}")
+                            } else {
+                                format!("{name} does not match podSelector {sel} (fails `{r}`)")
+                            }
+                        })
                 });
                 match (ns_problem, pod_problem) {
                     (Some(a), Some(b)) => format!("{a}; and {b}"),

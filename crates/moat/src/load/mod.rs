@@ -9,6 +9,7 @@ mod problem;
 
 use std::sync::Arc;
 
+pub use objects::NOT_AN_OBJECT;
 pub use files::{collect_files, read_source, Source, MAX_FILE_BYTES};
 pub use problem::{ObjectRef, Problem, ProblemKind};
 

@@ -12,6 +12,9 @@ use crate::model::{
 };
 use crate::yaml::{Node, Value};
 
+/// The kind under which documents that are not Kubernetes objects are counted.
+pub const NOT_AN_OBJECT: &str = "(not a Kubernetes object)";
+
 /// Deepest `List` nesting followed.
 const MAX_LIST_DEPTH: usize = 8;
 
@@ -27,7 +30,18 @@ impl Loader<'_> {
         let kind = doc.get("kind").and_then(|n| ctx.string(n, "kind"));
         let api_version = doc.get("apiVersion").and_then(|n| ctx.string(n, "apiVersion")).unwrap_or_default();
         let Some(kind) = kind else {
-            ctx.report(ProblemKind::Syntax, doc, "kind", "not a Kubernetes object: `kind` is missing");
+            if api_version.is_empty() {
+                // Neither apiVersion nor kind: not a Kubernetes object at all (a values file,
+                // an expectations file next to the manifests). Skipped and counted.
+                self.cluster.skipped.push(SkippedObject {
+                    api_version,
+                    kind: NOT_AN_OBJECT.to_string(),
+                    name: String::new(),
+                    span: doc.span.clone(),
+                });
+            } else {
+                ctx.report(ProblemKind::Syntax, doc, "kind", "`kind` is missing");
+            }
             return;
         };
         let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");

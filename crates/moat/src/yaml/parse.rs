@@ -207,11 +207,15 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq(items, span, anchor)) = self.stack.pop() {
+                    // The parser marks a block collection where its first token ends; the
+                    // first item is where a reader sees it begin.
+                    let span = items.first().map(|i| i.span.clone()).unwrap_or(span);
                     self.push_value(Node { value: Value::Seq(items), span }, anchor);
                 }
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(entries, span, anchor, _)) = self.stack.pop() {
+                    let span = entries.first().map(|(k, _)| k.span.clone()).unwrap_or(span);
                     self.push_value(Node { value: Value::Map(entries), span }, anchor);
                 }
             }

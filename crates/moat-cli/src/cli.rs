@@ -1,0 +1,90 @@
+//! Command-line interface definition.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  moat check examples/three-tier --expect examples/three-tier/expect.yaml
+  moat explain examples/three-tier --from production/frontend --to production/backend --port 8080
+  kubectl get netpol,deploy,pods,ns -A -o yaml | moat check - --expect expect.yaml
+  moat completions bash > /etc/bash_completion.d/moat";
+
+#[derive(Parser, Debug)]
+#[command(name = "moat", version, about = "Write, check and explain Kubernetes NetworkPolicies before they reach a cluster", after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check expected connectivity (an expectations file) against the manifests.
+    #[command(after_help = "Exit status: 0 when every expectation holds, 1 when any fails, 2 on bad input.\n\nExample:\n  moat check examples/three-tier --expect examples/three-tier/expect.yaml --output junit")]
+    Check(CheckArgs),
+    /// Explain why one flow is allowed or denied, rule by rule, with file:line.
+    #[command(after_help = "Endpoints are `namespace/name` (a Pod, a workload, or the controller of Pods) or an IP address.\n\nExample:\n  moat explain examples/seed-001 --from production/frontend --to production/api --port 8080")]
+    Explain(ExplainArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Namespace of objects that name none.
+    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
+    pub namespace: String,
+    /// Also list skipped objects of kinds moat does not model.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The expectations file.
+    #[arg(long, short = 'e', value_name = "FILE")]
+    pub expect: PathBuf,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: CheckFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Source: `namespace/name` or an IP address.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub from: String,
+    /// Destination: `namespace/name` or an IP address.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub to: String,
+    /// Destination port: a number, or the name of the destination's container port.
+    #[arg(long, value_name = "PORT")]
+    pub port: String,
+    #[arg(long, default_value = "TCP", value_name = "PROTO")]
+    pub protocol: String,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: ExplainFormat,
+}
