@@ -21,10 +21,14 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check expected connectivity (an expectations file) against the manifests.
-    #[command(after_help = "Exit status: 0 when every expectation holds, 1 when any fails, 2 on bad input.\n\nExample:\n  moat check examples/three-tier --expect examples/three-tier/expect.yaml --output junit")]
+    #[command(
+        after_help = "Exit status: 0 when every expectation holds, 1 when any fails, 2 on bad input.\n\nExample:\n  moat check examples/three-tier --expect examples/three-tier/expect.yaml --output junit"
+    )]
     Check(CheckArgs),
     /// Explain why one flow is allowed or denied, rule by rule, with file:line.
-    #[command(after_help = "Endpoints are `namespace/name` (a Pod, a workload, or the controller of Pods) or an IP address.\n\nExample:\n  moat explain examples/seed-001 --from production/frontend --to production/api --port 8080")]
+    #[command(
+        after_help = "Endpoints are `namespace/name` (a Pod, a workload, or the controller of Pods) or an IP address.\n\nExample:\n  moat explain examples/seed-001 --from production/frontend --to production/api --port 8080"
+    )]
     Explain(ExplainArgs),
     /// Print shell completions.
     Completions {

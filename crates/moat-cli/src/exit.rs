@@ -13,7 +13,10 @@ pub fn report(f: Failure) -> i32 {
             for e in &errors {
                 eprintln!("error: {e}");
             }
-            eprintln!("{} error(s) in the input; nothing was evaluated", errors.len());
+            eprintln!(
+                "{} error(s) in the input; nothing was evaluated",
+                errors.len()
+            );
             2
         }
     }

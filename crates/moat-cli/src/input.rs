@@ -17,7 +17,9 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
     for p in &args.paths {
         if p.as_os_str() == "-" {
             let mut buf = Vec::new();
-            let res = std::io::stdin().take(MAX_FILE_BYTES + 1).read_to_end(&mut buf);
+            let res = std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf);
             match res.map_err(|e| e.to_string()).and_then(|_| {
                 if buf.len() as u64 > MAX_FILE_BYTES {
                     Err(format!("more than {MAX_FILE_BYTES} bytes"))
@@ -25,7 +27,10 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
                     String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
                 }
             }) {
-                Ok(text) => sources.push(Source { name: Arc::from("<stdin>"), text }),
+                Ok(text) => sources.push(Source {
+                    name: Arc::from("<stdin>"),
+                    text,
+                }),
                 Err(e) => errors.push(InputError::new(None, "", format!("<stdin>: {e}"))),
             }
             continue;
@@ -34,7 +39,11 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
             Err(e) => errors.push(e),
             Ok(files) => {
                 if files.is_empty() {
-                    errors.push(InputError::new(None, "", format!("{}: no .yaml, .yml or .json files", p.display())));
+                    errors.push(InputError::new(
+                        None,
+                        "",
+                        format!("{}: no .yaml, .yml or .json files", p.display()),
+                    ));
                 }
                 for f in files {
                     match read_source(&f) {
@@ -55,13 +64,23 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
 /// Load everything; any problem refuses the whole input, with every problem listed.
 pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     let sources = read_sources(args)?;
-    let loaded = load(&sources, &LoadOptions { default_namespace: args.namespace.clone() });
+    let loaded = load(
+        &sources,
+        &LoadOptions {
+            default_namespace: args.namespace.clone(),
+        },
+    );
     if !loaded.problems.is_empty() {
-        return Err(Failure::Input(loaded.problems.into_iter().map(|p| p.error).collect()));
+        return Err(Failure::Input(
+            loaded.problems.into_iter().map(|p| p.error).collect(),
+        ));
     }
     if args.verbose {
         for s in &loaded.cluster.skipped {
-            eprintln!("skipped: {} {} {} ({})", s.api_version, s.kind, s.name, s.span);
+            eprintln!(
+                "skipped: {} {} {} ({})",
+                s.api_version, s.kind, s.name, s.span
+            );
         }
     }
     Ok(loaded)

@@ -13,7 +13,12 @@ fn main() {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
         cli::Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut cli::Cli::command(), "moat", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut cli::Cli::command(),
+                "moat",
+                &mut std::io::stdout(),
+            );
             Ok(0)
         }
     };

@@ -16,7 +16,11 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(span: Option<Span>, path: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError { span, path: path.into(), message: message.into() }
+        InputError {
+            span,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -4,10 +4,10 @@
 //! (policies compiled once into per-endpoint allow sets; a pipeline of tiers decides).
 //! The library never prints and never exits; the CLI owns both.
 
+pub mod check;
+pub mod engine;
 pub mod error;
-pub mod source;
-pub mod yaml;
 pub mod load;
 pub mod model;
-pub mod engine;
-pub mod check;
+pub mod source;
+pub mod yaml;

@@ -17,7 +17,11 @@ pub fn run(args: &CheckArgs) -> Result<i32, Failure> {
         .map_err(|e| Failure::Input(vec![InputError::new(None, "", format!("{name}: {e}"))]))?;
     let expectations = parse_expectations(&name, &text).map_err(Failure::Input)?;
     if expectations.is_empty() {
-        return Err(Failure::Input(vec![InputError::new(None, "", format!("{name}: no expectations"))]));
+        return Err(Failure::Input(vec![InputError::new(
+            None,
+            "",
+            format!("{name}: no expectations"),
+        )]));
     }
     let results = run_checks(&engine, &expectations).map_err(Failure::Input)?;
     let out = match args.output {
@@ -26,7 +30,11 @@ pub fn run(args: &CheckArgs) -> Result<i32, Failure> {
         CheckFormat::Junit => junit_report(&results, &name),
     };
     print!("{out}");
-    Ok(if results.iter().all(|r| r.passed) { 0 } else { 1 })
+    Ok(if results.iter().all(|r| r.passed) {
+        0
+    } else {
+        1
+    })
 }
 
 fn verdict_word(allowed: bool) -> &'static str {
@@ -46,14 +54,24 @@ fn port_text(p: &PortSpec) -> String {
 
 fn title(r: &CheckResult) -> String {
     let e = &r.expectation;
-    format!("{} -> {} {}/{}", e.from, e.to, e.protocol, port_text(&e.port))
+    format!(
+        "{} -> {} {}/{}",
+        e.from,
+        e.to,
+        e.protocol,
+        port_text(&e.port)
+    )
 }
 
 pub fn text_report(results: &[CheckResult]) -> String {
     let mut out = String::new();
     for r in results {
         let status = if r.passed { "PASS" } else { "FAIL" };
-        let pairs = if r.pairs > 1 { format!(" ({} pod pairs)", r.pairs) } else { String::new() };
+        let pairs = if r.pairs > 1 {
+            format!(" ({} pod pairs)", r.pairs)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "{status} {}: expected {}, {}{pairs}",
@@ -74,7 +92,9 @@ pub fn text_report(results: &[CheckResult]) -> String {
 fn endpoint_json(e: &EndpointSpec) -> serde_json::Value {
     match e {
         EndpointSpec::Named { .. } | EndpointSpec::Ip(_) => json!(e.to_string()),
-        EndpointSpec::Selector { namespace, labels } => json!({"namespace": namespace, "labels": labels}),
+        EndpointSpec::Selector { namespace, labels } => {
+            json!({"namespace": namespace, "labels": labels})
+        }
     }
 }
 
@@ -110,17 +130,38 @@ pub fn json_report(results: &[CheckResult]) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub fn junit_report(results: &[CheckResult], suite: &str) -> String {
     let failed = results.iter().filter(|r| !r.passed).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"moat check\" tests=\"{}\" failures=\"{failed}\">", results.len());
-    let _ = writeln!(out, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">", xml_escape(suite), results.len());
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"moat check\" tests=\"{}\" failures=\"{failed}\">",
+        results.len()
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
+        xml_escape(suite),
+        results.len()
+    );
     for r in results {
-        let name = format!("{} expected {}", title(r), verdict_word(r.expectation.allowed));
-        let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", xml_escape(suite), xml_escape(&name));
+        let name = format!(
+            "{} expected {}",
+            title(r),
+            verdict_word(r.expectation.allowed)
+        );
+        let _ = write!(
+            out,
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            xml_escape(suite),
+            xml_escape(&name)
+        );
         if r.passed {
             out.push_str("/>\n");
         } else {

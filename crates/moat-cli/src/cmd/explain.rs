@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 
 use moat::check::{resolve, EndpointSpec};
-use moat::engine::{Engine, Explanation, PeerResult, PortResult, SideExplanation, SideOutcome, Target};
+use moat::engine::{
+    Engine, Explanation, PeerResult, PortResult, SideExplanation, SideOutcome, Target,
+};
 use moat::error::InputError;
 use moat::model::{Direction, Protocol};
 use serde_json::json;
@@ -21,39 +23,72 @@ fn parse_endpoint(s: &str, flag: &str) -> Result<EndpointSpec, Failure> {
         return Ok(EndpointSpec::Ip(ip));
     }
     match s.split_once('/') {
-        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => {
-            Ok(EndpointSpec::Named { namespace: ns.into(), name: name.into() })
-        }
-        _ => Err(bad(format!("--{flag} `{s}`: expected `namespace/name` or an IP address"))),
+        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Ok(EndpointSpec::Named {
+            namespace: ns.into(),
+            name: name.into(),
+        }),
+        _ => Err(bad(format!(
+            "--{flag} `{s}`: expected `namespace/name` or an IP address"
+        ))),
     }
 }
 
 pub fn run(args: &ExplainArgs) -> Result<i32, Failure> {
     let engine = input::engine(&args.input)?;
-    let protocol = Protocol::parse(&args.protocol.to_ascii_uppercase())
-        .ok_or_else(|| bad(format!("--protocol `{}`: expected TCP, UDP or SCTP", args.protocol)))?;
-    let from = resolve(&engine, &parse_endpoint(&args.from, "from")?).map_err(|m| bad(format!("--from: {m}")))?;
-    let to = resolve(&engine, &parse_endpoint(&args.to, "to")?).map_err(|m| bad(format!("--to: {m}")))?;
+    let protocol = Protocol::parse(&args.protocol.to_ascii_uppercase()).ok_or_else(|| {
+        bad(format!(
+            "--protocol `{}`: expected TCP, UDP or SCTP",
+            args.protocol
+        ))
+    })?;
+    let from = resolve(&engine, &parse_endpoint(&args.from, "from")?)
+        .map_err(|m| bad(format!("--from: {m}")))?;
+    let to = resolve(&engine, &parse_endpoint(&args.to, "to")?)
+        .map_err(|m| bad(format!("--to: {m}")))?;
     let mut explanations = Vec::new();
     for &dst in &to {
         let port = match args.port.parse::<u16>() {
             Ok(p) if p > 0 => p,
             _ => match dst {
-                Target::Endpoint(e) => engine.cluster().endpoints[e].named_port(&args.port, protocol).ok_or_else(|| {
-                    bad(format!("--port `{}`: no {protocol} container port of that name on {}", args.port, engine.target_name(dst)))
-                })?,
-                Target::External(_) => return Err(bad(format!("--port `{}`: a named port needs a pod destination", args.port))),
+                Target::Endpoint(e) => engine.cluster().endpoints[e]
+                    .named_port(&args.port, protocol)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "--port `{}`: no {protocol} container port of that name on {}",
+                            args.port,
+                            engine.target_name(dst)
+                        ))
+                    })?,
+                Target::External(_) => {
+                    return Err(bad(format!(
+                        "--port `{}`: a named port needs a pod destination",
+                        args.port
+                    )))
+                }
             },
         };
         for &src in &from {
-            explanations.push(engine.explain(&moat::engine::Flow { src, dst, port, protocol }));
+            explanations.push(engine.explain(&moat::engine::Flow {
+                src,
+                dst,
+                port,
+                protocol,
+            }));
         }
     }
     let out = match args.output {
-        ExplainFormat::Text => explanations.iter().map(|x| text(&engine, x)).collect::<Vec<_>>().join("\n"),
+        ExplainFormat::Text => explanations
+            .iter()
+            .map(|x| text(&engine, x))
+            .collect::<Vec<_>>()
+            .join("\n"),
         ExplainFormat::Json => {
             let items: Vec<_> = explanations.iter().map(|x| to_json(&engine, x)).collect();
-            let doc = if items.len() == 1 { items.into_iter().next().unwrap_or_default() } else { json!(items) };
+            let doc = if items.len() == 1 {
+                items.into_iter().next().unwrap_or_default()
+            } else {
+                json!(items)
+            };
             let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');
             s
@@ -75,7 +110,9 @@ fn outcome_text(o: SideOutcome) -> &'static str {
     match o {
         SideOutcome::Allowed => "allowed",
         SideOutcome::Denied => "DENIED",
-        SideOutcome::NotIsolated => "allowed (not isolated: no policy selects it for this direction)",
+        SideOutcome::NotIsolated => {
+            "allowed (not isolated: no policy selects it for this direction)"
+        }
         SideOutcome::External => "not evaluated (external address: no policy of its own)",
         SideOutcome::HostNetwork => "allowed (hostNetwork: policies do not isolate it)",
     }
@@ -96,11 +133,26 @@ pub fn text(engine: &Engine, x: &Explanation) -> String {
     );
     for side in [&x.egress, &x.ingress] {
         let Some(subject) = side.subject else {
-            let who = engine.target_name(if side.direction == Direction::Egress { f.src } else { f.dst });
-            let _ = writeln!(out, "\n{} of {who}: {}", side.direction.field(), outcome_text(side.outcome));
+            let who = engine.target_name(if side.direction == Direction::Egress {
+                f.src
+            } else {
+                f.dst
+            });
+            let _ = writeln!(
+                out,
+                "\n{} of {who}: {}",
+                side.direction.field(),
+                outcome_text(side.outcome)
+            );
             continue;
         };
-        let _ = writeln!(out, "\n{} of {}: {}", side.direction.field(), c.endpoint_name(subject), outcome_text(side.outcome));
+        let _ = writeln!(
+            out,
+            "\n{} of {}: {}",
+            side.direction.field(),
+            c.endpoint_name(subject),
+            outcome_text(side.outcome)
+        );
         side_text(engine, side, &mut out);
     }
     for n in &x.notes {
@@ -114,10 +166,19 @@ fn side_text(engine: &Engine, side: &SideExplanation, out: &mut String) {
     for pe in &side.policies {
         let p = &c.policies[pe.policy];
         let rules = p.rules(side.direction);
-        let typ = if p.policy_types.explicit { "" } else { ", policyTypes inferred" };
+        let typ = if p.policy_types.explicit {
+            ""
+        } else {
+            ", policyTypes inferred"
+        };
         let _ = writeln!(out, "  policy {} ({}{typ})", p.id(), p.span);
         if rules.is_empty() {
-            let _ = writeln!(out, "    isolates {} and has no {} rules: allows nothing", side.direction.field(), side.direction.field());
+            let _ = writeln!(
+                out,
+                "    isolates {} and has no {} rules: allows nothing",
+                side.direction.field(),
+                side.direction.field()
+            );
         }
         for r in &pe.rules {
             let rule = &rules[r.index];
@@ -154,7 +215,11 @@ fn side_text(engine: &Engine, side: &SideExplanation, out: &mut String) {
             "  (policy {} also selects it, but its policyTypes leave out {}{})",
             p.id(),
             side.direction.as_str(),
-            if p.policy_types.explicit { "" } else { " by inference: policyTypes is omitted" }
+            if p.policy_types.explicit {
+                ""
+            } else {
+                " by inference: policyTypes is omitted"
+            }
         );
     }
 }

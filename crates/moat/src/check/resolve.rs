@@ -11,22 +11,27 @@ pub fn resolve(engine: &Engine, spec: &EndpointSpec) -> Result<Vec<Target>, Stri
         EndpointSpec::Ip(ip) => Ok(vec![engine.resolve_ip(*ip)]),
         EndpointSpec::Named { namespace, name } => {
             let in_ns = |e: usize| c.endpoint_ns(e).name == *namespace;
-            let ids = |pred: &dyn Fn(usize) -> bool| (0..c.endpoints.len()).filter(|&e| in_ns(e) && pred(e)).collect::<Vec<_>>();
+            let ids = |pred: &dyn Fn(usize) -> bool| {
+                (0..c.endpoints.len())
+                    .filter(|&e| in_ns(e) && pred(e))
+                    .collect::<Vec<_>>()
+            };
             // A Pod of that name, else a workload of that name, else the controller named in
             // Pods' ownerReferences (or the Deployment behind their ReplicaSet).
-            let pods = ids(&|e| c.endpoints[e].kind_name() == "Pod" && c.endpoints[e].name == *name);
+            let pods =
+                ids(&|e| c.endpoints[e].kind_name() == "Pod" && c.endpoints[e].name == *name);
             let found = if !pods.is_empty() {
                 pods
             } else {
-                let workloads = ids(&|e| c.endpoints[e].kind_name() != "Pod" && c.endpoints[e].name == *name);
+                let workloads =
+                    ids(&|e| c.endpoints[e].kind_name() != "Pod" && c.endpoints[e].name == *name);
                 if !workloads.is_empty() {
                     workloads
                 } else {
                     ids(&|e| {
-                        c.endpoints[e]
-                            .owner
-                            .as_ref()
-                            .is_some_and(|o| o.name == *name || o.deployment.as_deref() == Some(name))
+                        c.endpoints[e].owner.as_ref().is_some_and(|o| {
+                            o.name == *name || o.deployment.as_deref() == Some(name)
+                        })
                     })
                 }
             };
@@ -40,12 +45,16 @@ pub fn resolve(engine: &Engine, spec: &EndpointSpec) -> Result<Vec<Target>, Stri
             let found: Vec<Target> = (0..c.endpoints.len())
                 .filter(|&e| {
                     c.endpoint_ns(e).name == *namespace
-                        && labels.iter().all(|(k, v)| c.endpoints[e].labels.get(k) == Some(v))
+                        && labels
+                            .iter()
+                            .all(|(k, v)| c.endpoints[e].labels.get(k) == Some(v))
                 })
                 .map(Target::Endpoint)
                 .collect();
             if found.is_empty() {
-                Err(format!("no endpoint in namespace `{namespace}` matches {spec}"))
+                Err(format!(
+                    "no endpoint in namespace `{namespace}` matches {spec}"
+                ))
             } else {
                 Ok(found)
             }
@@ -79,6 +88,9 @@ fn unknown(c: &Cluster, namespace: &str, name: &str) -> String {
     if near.is_empty() {
         format!("no Pod, workload or controller named `{wanted}`")
     } else {
-        format!("no Pod, workload or controller named `{wanted}`; did you mean {}?", near.join(", "))
+        format!(
+            "no Pod, workload or controller named `{wanted}`; did you mean {}?",
+            near.join(", ")
+        )
     }
 }

@@ -19,7 +19,10 @@ pub struct CheckResult {
 }
 
 /// Evaluate every expectation. Unresolvable endpoints or ports are input errors.
-pub fn run_checks(engine: &Engine, expectations: &[Expectation]) -> Result<Vec<CheckResult>, Vec<InputError>> {
+pub fn run_checks(
+    engine: &Engine,
+    expectations: &[Expectation],
+) -> Result<Vec<CheckResult>, Vec<InputError>> {
     let mut errors = Vec::new();
     let mut results = Vec::new();
     for exp in expectations {
@@ -40,7 +43,9 @@ pub fn run_checks(engine: &Engine, expectations: &[Expectation]) -> Result<Vec<C
                 PortSpec::Number(n) => *n,
                 PortSpec::Name(name) => {
                     let resolved = match dst {
-                        Target::Endpoint(e) => engine.cluster().endpoints[e].named_port(name, exp.protocol),
+                        Target::Endpoint(e) => {
+                            engine.cluster().endpoints[e].named_port(name, exp.protocol)
+                        }
                         Target::External(_) => None,
                     };
                     match resolved {
@@ -48,7 +53,11 @@ pub fn run_checks(engine: &Engine, expectations: &[Expectation]) -> Result<Vec<C
                         None => {
                             errors.push(at(
                                 "port",
-                                format!("named port `{name}` is no {} container port of {}", exp.protocol, engine.target_name(dst)),
+                                format!(
+                                    "named port `{name}` is no {} container port of {}",
+                                    exp.protocol,
+                                    engine.target_name(dst)
+                                ),
                             ));
                             continue;
                         }
@@ -56,7 +65,12 @@ pub fn run_checks(engine: &Engine, expectations: &[Expectation]) -> Result<Vec<C
                 }
             };
             for &src in &from {
-                flows.push(Flow { src, dst, port, protocol: exp.protocol });
+                flows.push(Flow {
+                    src,
+                    dst,
+                    port,
+                    protocol: exp.protocol,
+                });
             }
         }
         if flows.is_empty() {
@@ -87,7 +101,12 @@ fn side_text(engine: &Engine, flow: &Flow, side: &SideVerdict) -> String {
         crate::model::Direction::Ingress => (flow.dst, "ingress"),
     };
     let who = engine.target_name(subject);
-    let names = |ids: &[usize]| ids.iter().map(|&p| c.policies[p].id()).collect::<Vec<_>>().join(", ");
+    let names = |ids: &[usize]| {
+        ids.iter()
+            .map(|&p| c.policies[p].id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match side.outcome {
         SideOutcome::External => format!("{who} is external (no {dir} policy)"),
         SideOutcome::HostNetwork => format!("{who} is hostNetwork ({dir} not isolated)"),
@@ -116,10 +135,21 @@ pub fn reason(engine: &Engine, flow: &Flow, v: &Verdict) -> String {
     if v.self_traffic {
         return "a pod talking to itself is always allowed".to_string();
     }
-    let denied: Vec<&SideVerdict> = [&v.egress, &v.ingress].into_iter().filter(|s| s.outcome == SideOutcome::Denied).collect();
+    let denied: Vec<&SideVerdict> = [&v.egress, &v.ingress]
+        .into_iter()
+        .filter(|s| s.outcome == SideOutcome::Denied)
+        .collect();
     if denied.is_empty() {
-        format!("{}; {}", side_text(engine, flow, &v.egress), side_text(engine, flow, &v.ingress))
+        format!(
+            "{}; {}",
+            side_text(engine, flow, &v.egress),
+            side_text(engine, flow, &v.ingress)
+        )
     } else {
-        denied.iter().map(|s| side_text(engine, flow, s)).collect::<Vec<_>>().join("; ")
+        denied
+            .iter()
+            .map(|s| side_text(engine, flow, s))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }

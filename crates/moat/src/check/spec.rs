@@ -22,10 +22,16 @@ use crate::yaml::{parse_stream, Node, Value};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EndpointSpec {
     /// `namespace/name`: a Pod, a workload, or the controller of Pods.
-    Named { namespace: String, name: String },
+    Named {
+        namespace: String,
+        name: String,
+    },
     Ip(IpAddr),
     /// Every endpoint of the namespace whose labels match.
-    Selector { namespace: String, labels: Labels },
+    Selector {
+        namespace: String,
+        labels: Labels,
+    },
 }
 
 impl std::fmt::Display for EndpointSpec {
@@ -73,14 +79,26 @@ pub fn parse_expectations(name: &str, text: &str) -> Result<Vec<Expectation>, Ve
             Ok(Some(n)) => n,
         };
         let Some(list) = node.get("expect") else {
-            errors.push(InputError::new(Some(node.span.clone()), "expect", "expected a top-level `expect:` list"));
+            errors.push(InputError::new(
+                Some(node.span.clone()),
+                "expect",
+                "expected a top-level `expect:` list",
+            ));
             continue;
         };
         for key in node.entries().map(|(k, _, _)| k).filter(|k| *k != "expect") {
-            errors.push(InputError::new(Some(node.span.clone()), key, format!("unknown field `{key}` (only `expect` is known)")));
+            errors.push(InputError::new(
+                Some(node.span.clone()),
+                key,
+                format!("unknown field `{key}` (only `expect` is known)"),
+            ));
         }
         let Value::Seq(items) = &list.value else {
-            errors.push(InputError::new(Some(list.span.clone()), "expect", format!("expected a list, found {}", list.type_name())));
+            errors.push(InputError::new(
+                Some(list.span.clone()),
+                "expect",
+                format!("expected a list, found {}", list.type_name()),
+            ));
             continue;
         };
         for (i, item) in items.iter().enumerate() {
@@ -103,15 +121,26 @@ fn err(node: &Node, path: &str, msg: impl Into<String>) -> InputError {
 
 fn expectation(node: &Node, path: &str) -> Result<Expectation, InputError> {
     if !matches!(node.value, Value::Map(_)) {
-        return Err(err(node, path, format!("expected a mapping, found {}", node.type_name())));
+        return Err(err(
+            node,
+            path,
+            format!("expected a mapping, found {}", node.type_name()),
+        ));
     }
     const KNOWN: [&str; 5] = ["from", "to", "port", "protocol", "allowed"];
     for (k, kn, _) in node.entries() {
         if !KNOWN.contains(&k) {
-            return Err(err(kn, &format!("{path}.{k}"), format!("unknown field `{k}` (known: {})", KNOWN.join(", "))));
+            return Err(err(
+                kn,
+                &format!("{path}.{k}"),
+                format!("unknown field `{k}` (known: {})", KNOWN.join(", ")),
+            ));
         }
     }
-    let field = |k: &str| node.get(k).ok_or_else(|| err(node, &format!("{path}.{k}"), "required field is missing"));
+    let field = |k: &str| {
+        node.get(k)
+            .ok_or_else(|| err(node, &format!("{path}.{k}"), "required field is missing"))
+    };
     let from = endpoint(field("from")?, &format!("{path}.from"))?;
     let to = endpoint(field("to")?, &format!("{path}.to"))?;
     let port_node = field("port")?;
@@ -120,23 +149,53 @@ fn expectation(node: &Node, path: &str) -> Result<Expectation, InputError> {
             .ok()
             .filter(|p| *p >= 1)
             .map(PortSpec::Number)
-            .ok_or_else(|| err(port_node, &format!("{path}.port"), format!("port {i} is out of range 1-65535")))?,
+            .ok_or_else(|| {
+                err(
+                    port_node,
+                    &format!("{path}.port"),
+                    format!("port {i} is out of range 1-65535"),
+                )
+            })?,
         Value::Str(s) => PortSpec::Name(s.clone()),
-        _ => return Err(err(port_node, &format!("{path}.port"), "expected a port number or a named port")),
+        _ => {
+            return Err(err(
+                port_node,
+                &format!("{path}.port"),
+                "expected a port number or a named port",
+            ))
+        }
     };
     let protocol = match node.get("protocol") {
         None => Protocol::Tcp,
         Some(n) => {
-            let s = n.as_str().ok_or_else(|| err(n, &format!("{path}.protocol"), "expected TCP, UDP or SCTP"))?;
-            Protocol::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| err(n, &format!("{path}.protocol"), format!("unknown protocol `{s}`: expected TCP, UDP or SCTP")))?
+            let s = n
+                .as_str()
+                .ok_or_else(|| err(n, &format!("{path}.protocol"), "expected TCP, UDP or SCTP"))?;
+            Protocol::parse(&s.to_ascii_uppercase()).ok_or_else(|| {
+                err(
+                    n,
+                    &format!("{path}.protocol"),
+                    format!("unknown protocol `{s}`: expected TCP, UDP or SCTP"),
+                )
+            })?
         }
     };
     let allowed_node = field("allowed")?;
     let Value::Bool(allowed) = allowed_node.value else {
-        return Err(err(allowed_node, &format!("{path}.allowed"), "expected true or false"));
+        return Err(err(
+            allowed_node,
+            &format!("{path}.allowed"),
+            "expected true or false",
+        ));
     };
-    Ok(Expectation { from, to, port, protocol, allowed, span: node.span.clone() })
+    Ok(Expectation {
+        from,
+        to,
+        port,
+        protocol,
+        allowed,
+        span: node.span.clone(),
+    })
 }
 
 fn endpoint(node: &Node, path: &str) -> Result<EndpointSpec, InputError> {
@@ -147,21 +206,38 @@ fn endpoint(node: &Node, path: &str) -> Result<EndpointSpec, InputError> {
             }
             match s.split_once('/') {
                 Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
-                    Ok(EndpointSpec::Named { namespace: ns.to_string(), name: name.to_string() })
+                    Ok(EndpointSpec::Named {
+                        namespace: ns.to_string(),
+                        name: name.to_string(),
+                    })
                 }
-                _ => Err(err(node, path, format!("`{s}` is neither `namespace/name` nor an IP address"))),
+                _ => Err(err(
+                    node,
+                    path,
+                    format!("`{s}` is neither `namespace/name` nor an IP address"),
+                )),
             }
         }
         Value::Map(_) => {
             for (k, kn, _) in node.entries() {
                 if k != "namespace" && k != "labels" {
-                    return Err(err(kn, &format!("{path}.{k}"), format!("unknown field `{k}` (known: namespace, labels)")));
+                    return Err(err(
+                        kn,
+                        &format!("{path}.{k}"),
+                        format!("unknown field `{k}` (known: namespace, labels)"),
+                    ));
                 }
             }
             let ns = node
                 .get("namespace")
                 .and_then(Node::as_str)
-                .ok_or_else(|| err(node, &format!("{path}.namespace"), "a selector endpoint needs a `namespace`"))?;
+                .ok_or_else(|| {
+                    err(
+                        node,
+                        &format!("{path}.namespace"),
+                        "a selector endpoint needs a `namespace`",
+                    )
+                })?;
             let mut labels = Labels::new();
             if let Some(l) = node.get("labels") {
                 for (k, _, v) in l.entries() {
@@ -169,13 +245,29 @@ fn endpoint(node: &Node, path: &str) -> Result<EndpointSpec, InputError> {
                         Value::Str(s) => s.clone(),
                         Value::Int(i) => i.to_string(),
                         Value::Bool(b) => b.to_string(),
-                        _ => return Err(err(v, &format!("{path}.labels.{k}"), "expected a label value")),
+                        _ => {
+                            return Err(err(
+                                v,
+                                &format!("{path}.labels.{k}"),
+                                "expected a label value",
+                            ))
+                        }
                     };
                     labels.insert(k.to_string(), v);
                 }
             }
-            Ok(EndpointSpec::Selector { namespace: ns.to_string(), labels })
+            Ok(EndpointSpec::Selector {
+                namespace: ns.to_string(),
+                labels,
+            })
         }
-        _ => Err(err(node, path, format!("expected `namespace/name`, an IP address or a selector, found {}", node.type_name()))),
+        _ => Err(err(
+            node,
+            path,
+            format!(
+                "expected `namespace/name`, an IP address or a selector, found {}",
+                node.type_name()
+            ),
+        )),
     }
 }

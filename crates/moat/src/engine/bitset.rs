@@ -9,11 +9,17 @@ pub struct BitSet {
 
 impl BitSet {
     pub fn new(len: usize) -> Self {
-        BitSet { words: vec![0; len.div_ceil(64)], len }
+        BitSet {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
     }
 
     pub fn full(len: usize) -> Self {
-        let mut s = BitSet { words: vec![u64::MAX; len.div_ceil(64)], len };
+        let mut s = BitSet {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
         s.clear_tail();
         s
     }
@@ -37,7 +43,9 @@ impl BitSet {
 
     #[inline]
     pub fn contains(&self, i: usize) -> bool {
-        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     pub fn intersect_with(&mut self, other: &BitSet) {

@@ -90,7 +90,11 @@ pub fn compile(cluster: &Cluster) -> Compiled {
     }
     let all_ns = BitSet::full(cluster.namespaces.len());
 
-    type PeerKey<'a> = (Option<&'a LabelSelector>, Option<&'a LabelSelector>, Option<usize>);
+    type PeerKey<'a> = (
+        Option<&'a LabelSelector>,
+        Option<&'a LabelSelector>,
+        Option<usize>,
+    );
     let mut cache: HashMap<PeerKey, Arc<BitSet>> = HashMap::new();
     let mut ingress_policies = vec![Vec::new(); n];
     let mut egress_policies = vec![Vec::new(); n];
@@ -147,9 +151,21 @@ pub fn compile(cluster: &Cluster) -> Compiled {
                 egress_policies[e].push(pid);
             }
         }
-        policies.push(CompiledPolicy { selected, ingress, egress });
+        policies.push(CompiledPolicy {
+            selected,
+            ingress,
+            egress,
+        });
     }
-    Compiled { policies, ingress_policies, egress_policies, ip_owner, endpoint_index, namespace_index, ns_members }
+    Compiled {
+        policies,
+        ingress_policies,
+        egress_policies,
+        ip_owner,
+        endpoint_index,
+        namespace_index,
+        ns_members,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -63,11 +63,23 @@ pub struct Explanation {
 impl Engine {
     pub fn explain(&self, flow: &Flow) -> Explanation {
         let verdict = self.verdict(flow);
-        let egress = self.explain_side(flow, Direction::Egress, verdict.egress.outcome, verdict.egress.tier);
-        let ingress = self.explain_side(flow, Direction::Ingress, verdict.ingress.outcome, verdict.ingress.tier);
+        let egress = self.explain_side(
+            flow,
+            Direction::Egress,
+            verdict.egress.outcome,
+            verdict.egress.tier,
+        );
+        let ingress = self.explain_side(
+            flow,
+            Direction::Ingress,
+            verdict.ingress.outcome,
+            verdict.ingress.tier,
+        );
         let mut notes = Vec::new();
         if verdict.self_traffic {
-            notes.push("a pod talking to itself is always allowed, whatever the policies".to_string());
+            notes.push(
+                "a pod talking to itself is always allowed, whatever the policies".to_string(),
+            );
         }
         for t in [flow.src, flow.dst] {
             if let Target::Endpoint(e) = t {
@@ -88,7 +100,13 @@ impl Engine {
                 ));
             }
         }
-        Explanation { flow: *flow, verdict, egress, ingress, notes }
+        Explanation {
+            flow: *flow,
+            verdict,
+            egress,
+            ingress,
+            notes,
+        }
     }
 
     fn explain_side(
@@ -110,7 +128,9 @@ impl Engine {
             policies: vec![],
             other_direction_policies: vec![],
         };
-        let Target::Endpoint(subject) = subject else { return side };
+        let Target::Endpoint(subject) = subject else {
+            return side;
+        };
         side.subject = Some(subject);
         let view = self.view();
         let other = match d {
@@ -138,7 +158,12 @@ impl Engine {
                             match sets.iter().position(|s| view.peer_matches(s, peer)) {
                                 Some(i) => PeerResult::Matched(i),
                                 None => PeerResult::NotMatched(
-                                    peers.iter().map(|p| self.peer_mismatch(&p.kind, &policy.namespace, peer)).collect(),
+                                    peers
+                                        .iter()
+                                        .map(|p| {
+                                            self.peer_mismatch(&p.kind, &policy.namespace, peer)
+                                        })
+                                        .collect(),
                                 ),
                             }
                         }
@@ -156,7 +181,12 @@ impl Engine {
                     };
                     let allows = !matches!(peer_result, PeerResult::NotMatched(_))
                         && !matches!(port_result, PortResult::NotMatched(_));
-                    RuleExplanation { index, allows, peer: peer_result, port: port_result }
+                    RuleExplanation {
+                        index,
+                        allows,
+                        peer: peer_result,
+                        port: port_result,
+                    }
                 })
                 .collect();
             side.policies.push(PolicyExplanation { policy: pid, rules });
@@ -191,14 +221,13 @@ impl Engine {
                     None => None,
                 };
                 let pod_problem = pod.as_ref().and_then(|sel| {
-                    sel.first_mismatch(&ep.labels)
-                        .map(|r| {
-                            if sel.requirements.len() == 1 {
-                                format!("{name} does not match podSelector {sel}")
-                            } else {
-                                format!("{name} does not match podSelector {sel} (fails `{r}`)")
-                            }
-                        })
+                    sel.first_mismatch(&ep.labels).map(|r| {
+                        if sel.requirements.len() == 1 {
+                            format!("{name} does not match podSelector {sel}")
+                        } else {
+                            format!("{name} does not match podSelector {sel} (fails `{r}`)")
+                        }
+                    })
                 });
                 match (ns_problem, pod_problem) {
                     (Some(a), Some(b)) => format!("{a}; and {b}"),
@@ -224,7 +253,16 @@ impl Engine {
                     )
                 } else {
                     let ips: Vec<String> = ep.ips.iter().map(ToString::to_string).collect();
-                    format!("{name}'s IP {} is not in ipBlock {}{}", ips.join(", "), b.cidr, if b.except.is_empty() { "" } else { " minus its except" })
+                    format!(
+                        "{name}'s IP {} is not in ipBlock {}{}",
+                        ips.join(", "),
+                        b.cidr,
+                        if b.except.is_empty() {
+                            ""
+                        } else {
+                            " minus its except"
+                        }
+                    )
                 }
             }
         }
@@ -232,7 +270,12 @@ impl Engine {
 
     fn port_mismatch(&self, ports: &[crate::model::PolicyPort], flow: &Flow) -> String {
         let listed: Vec<String> = ports.iter().map(ToString::to_string).collect();
-        let mut msg = format!("{}/{} is not among the rule's ports: {}", flow.protocol, flow.port, listed.join(", "));
+        let mut msg = format!(
+            "{}/{} is not among the rule's ports: {}",
+            flow.protocol,
+            flow.port,
+            listed.join(", ")
+        );
         for p in ports {
             if let PortMatch::Named(name) = &p.port {
                 let resolved = match flow.dst {
@@ -240,7 +283,11 @@ impl Engine {
                     Target::External(_) => None,
                 };
                 match resolved {
-                    Some(n) => msg.push_str(&format!("; `{name}` is {}/{n} on {}", p.protocol, self.target_name(flow.dst))),
+                    Some(n) => msg.push_str(&format!(
+                        "; `{name}` is {}/{n} on {}",
+                        p.protocol,
+                        self.target_name(flow.dst)
+                    )),
                     None => msg.push_str(&format!(
                         "; named port `{name}` is no {} container port of {}",
                         p.protocol,

@@ -19,7 +19,12 @@ impl LabelIndex {
         for (i, labels) in items.enumerate() {
             len = i + 1;
             for (k, v) in labels {
-                by_pair.entry(k.clone()).or_default().entry(v.clone()).or_default().push(i as u32);
+                by_pair
+                    .entry(k.clone())
+                    .or_default()
+                    .entry(v.clone())
+                    .or_default()
+                    .push(i as u32);
             }
         }
         LabelIndex { len, by_pair }

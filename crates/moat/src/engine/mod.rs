@@ -13,7 +13,9 @@ use std::net::IpAddr;
 
 pub use bitset::BitSet;
 pub use compile::{compile, Compiled, CompiledPolicy, CompiledRule, PeerSet, PolicyId};
-pub use explain::{Explanation, PeerResult, PolicyExplanation, PortResult, RuleExplanation, SideExplanation};
+pub use explain::{
+    Explanation, PeerResult, PolicyExplanation, PortResult, RuleExplanation, SideExplanation,
+};
 pub use flow::{Flow, Target};
 pub use index::LabelIndex;
 pub use netpol::{NetworkPolicyTier, View};
@@ -33,7 +35,11 @@ impl Engine {
     /// Compile the cluster's policies. The tiers are, in order: NetworkPolicy.
     pub fn new(cluster: Cluster) -> Self {
         let compiled = compile(&cluster);
-        Engine { cluster, compiled, tiers: vec![Box::new(NetworkPolicyTier)] }
+        Engine {
+            cluster,
+            compiled,
+            tiers: vec![Box::new(NetworkPolicyTier)],
+        }
     }
 
     pub fn cluster(&self) -> &Cluster {
@@ -45,7 +51,10 @@ impl Engine {
     }
 
     pub fn view(&self) -> View<'_> {
-        View { cluster: &self.cluster, compiled: &self.compiled }
+        View {
+            cluster: &self.cluster,
+            compiled: &self.compiled,
+        }
     }
 
     /// Names of the tiers, in the order they decide.

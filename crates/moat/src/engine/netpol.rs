@@ -31,9 +31,10 @@ impl<'a> View<'a> {
             (PeerSet::Endpoints(bits), Target::Endpoint(e)) => bits.contains(e),
             (PeerSet::Endpoints(_), Target::External(_)) => false,
             // ipBlock matches pods only through their known IPs.
-            (PeerSet::Ips(ips), Target::Endpoint(e)) => {
-                self.cluster.endpoints[e].ips.iter().any(|ip| ips.contains(*ip))
-            }
+            (PeerSet::Ips(ips), Target::Endpoint(e)) => self.cluster.endpoints[e]
+                .ips
+                .iter()
+                .any(|ip| ips.contains(*ip)),
             (PeerSet::Ips(ips), Target::External(ip)) => ips.contains(ip),
         }
     }
@@ -47,7 +48,9 @@ impl<'a> View<'a> {
             PortMatch::All => true,
             PortMatch::Range(a, b) => *a <= port && port <= *b,
             PortMatch::Named(name) => match dst {
-                Target::Endpoint(e) => self.cluster.endpoints[e].named_port(name, protocol) == Some(port),
+                Target::Endpoint(e) => {
+                    self.cluster.endpoints[e].named_port(name, protocol) == Some(port)
+                }
                 Target::External(_) => false,
             },
         }
@@ -61,7 +64,9 @@ impl<'a> View<'a> {
         peer_ok
             && match &r.ports {
                 None => true,
-                Some(ports) => ports.iter().any(|p| self.port_matches(p, q.dst, q.port, q.protocol)),
+                Some(ports) => ports
+                    .iter()
+                    .any(|p| self.port_matches(p, q.dst, q.port, q.protocol)),
             }
     }
 }
@@ -77,7 +82,10 @@ impl Tier for NetworkPolicyTier {
             return TierDecision::Pass;
         }
         let allowed = policies.iter().any(|&pid| {
-            v.compiled.policies[pid].rules(q.direction).iter().any(|r| v.rule_matches(r, q))
+            v.compiled.policies[pid]
+                .rules(q.direction)
+                .iter()
+                .any(|r| v.rule_matches(r, q))
         });
         if allowed {
             TierDecision::Allow

@@ -2,8 +2,8 @@
 
 use super::compile::PolicyId;
 use super::flow::{Flow, Target};
-use super::Engine;
 use super::tier::{SideQuery, TierDecision};
+use super::Engine;
 use crate::model::Direction;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,15 +92,25 @@ impl Engine {
         if self.is_self(flow) {
             return true;
         }
-        [Direction::Egress, Direction::Ingress].iter().all(|&d| match self.side_query(flow, d) {
-            None => true,
-            Some(q) => self.decide(&q).0 != TierDecision::Deny,
-        })
+        [Direction::Egress, Direction::Ingress]
+            .iter()
+            .all(|&d| match self.side_query(flow, d) {
+                None => true,
+                Some(q) => self.decide(&q).0 != TierDecision::Deny,
+            })
     }
 
     fn side(&self, flow: &Flow, d: Direction) -> SideVerdict {
-        let mut v = SideVerdict { direction: d, outcome: SideOutcome::External, tier: None, isolating: vec![], allowing: vec![] };
-        let Some(q) = self.side_query(flow, d) else { return v };
+        let mut v = SideVerdict {
+            direction: d,
+            outcome: SideOutcome::External,
+            tier: None,
+            isolating: vec![],
+            allowing: vec![],
+        };
+        let Some(q) = self.side_query(flow, d) else {
+            return v;
+        };
         let view = self.view();
         if self.cluster.endpoints[q.subject].host_network {
             v.outcome = SideOutcome::HostNetwork;

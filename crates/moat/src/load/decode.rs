@@ -15,7 +15,11 @@ pub(crate) struct Ctx<'p> {
 
 impl<'p> Ctx<'p> {
     pub fn new(problems: &'p mut Vec<Problem>) -> Self {
-        Ctx { problems, object: None, count: 0 }
+        Ctx {
+            problems,
+            object: None,
+            count: 0,
+        }
     }
 
     pub fn report(&mut self, kind: ProblemKind, node: &Node, path: &str, msg: impl Into<String>) {
@@ -45,7 +49,12 @@ impl<'p> Ctx<'p> {
             }
             let best = known
                 .iter()
-                .map(|k| (strsim::jaro_winkler(&key.to_lowercase(), &k.to_lowercase()), *k))
+                .map(|k| {
+                    (
+                        strsim::jaro_winkler(&key.to_lowercase(), &k.to_lowercase()),
+                        *k,
+                    )
+                })
                 .filter(|(score, _)| *score > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, k)| k.to_string());

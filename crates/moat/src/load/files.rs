@@ -17,7 +17,10 @@ pub struct Source {
 }
 
 fn is_manifest(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
 }
 
 /// Expand paths: files as given, directories to their manifest files (sorted).
@@ -31,9 +34,13 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             continue;
         }
         let mut found = Vec::new();
-        let walker = ignore::WalkBuilder::new(p).hidden(false).require_git(false).build();
+        let walker = ignore::WalkBuilder::new(p)
+            .hidden(false)
+            .require_git(false)
+            .build();
         for entry in walker {
-            let entry = entry.map_err(|e| InputError::new(None, "", format!("{}: {e}", p.display())))?;
+            let entry =
+                entry.map_err(|e| InputError::new(None, "", format!("{}: {e}", p.display())))?;
             let path = entry.path();
             let is_file = entry.file_type().is_some_and(|t| t.is_file());
             let hidden_git = path.components().any(|c| c.as_os_str() == ".git");
@@ -50,16 +57,29 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 /// Read one file, bounded in size.
 pub fn read_source(path: &Path) -> Result<Source, InputError> {
     let name: Arc<str> = Arc::from(path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|e| InputError::new(None, "", format!("{name}: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| InputError::new(None, "", format!("{name}: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(InputError::new(
             None,
             "",
-            format!("{name}: {} bytes is more than the {MAX_FILE_BYTES} accepted", meta.len()),
+            format!(
+                "{name}: {} bytes is more than the {MAX_FILE_BYTES} accepted",
+                meta.len()
+            ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(None, "", format!("{name}: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| InputError::new(None, "", format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::new(None, "", format!("{name}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        InputError::new(
+            None,
+            "",
+            format!(
+                "{name}: not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     Ok(Source { name, text })
 }

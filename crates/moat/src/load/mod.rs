@@ -9,8 +9,8 @@ mod problem;
 
 use std::sync::Arc;
 
-pub use objects::NOT_AN_OBJECT;
 pub use files::{collect_files, read_source, Source, MAX_FILE_BYTES};
+pub use objects::NOT_AN_OBJECT;
 pub use problem::{ObjectRef, Problem, ProblemKind};
 
 use crate::model::Cluster;
@@ -24,7 +24,9 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { default_namespace: "default".into() }
+        LoadOptions {
+            default_namespace: "default".into(),
+        }
     }
 }
 
@@ -57,17 +59,35 @@ pub fn load(sources: &[Source], opts: &LoadOptions) -> Loaded {
 
 /// Convenience for tests and embedders: one text.
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Loaded {
-    load(&[Source { name: Arc::from(name), text: text.to_string() }], opts)
+    load(
+        &[Source {
+            name: Arc::from(name),
+            text: text.to_string(),
+        }],
+        opts,
+    )
 }
 
 fn load_into(out: &mut Loaded, name: &Arc<str>, text: &str, opts: &LoadOptions) {
     // Raw tab characters in JSON can only be whitespace (tabs in strings are escaped),
     // and YAML forbids them in indentation: make JSON acceptable to the YAML parser.
-    let text = if name.ends_with(".json") { text.replace('\t', " ") } else { text.to_string() };
-    let mut loader = objects::Loader { cluster: &mut out.cluster, default_namespace: opts.default_namespace.clone() };
+    let text = if name.ends_with(".json") {
+        text.replace('\t', " ")
+    } else {
+        text.to_string()
+    };
+    let mut loader = objects::Loader {
+        cluster: &mut out.cluster,
+        default_namespace: opts.default_namespace.clone(),
+    };
     for doc in parse_stream(name, &text) {
         match doc {
-            Err(e) => out.problems.push(Problem { kind: ProblemKind::Syntax, error: e, object: None, suggestion: None }),
+            Err(e) => out.problems.push(Problem {
+                kind: ProblemKind::Syntax,
+                error: e,
+                object: None,
+                suggestion: None,
+            }),
             Ok(None) => {}
             Ok(Some(node)) => {
                 out.documents += 1;

@@ -7,8 +7,8 @@ use super::decode::{index, join, Ctx};
 use super::policy;
 use super::problem::{ObjectRef, ProblemKind};
 use crate::model::{
-    Cluster, ContainerPort, Endpoint, EndpointKind, Labels, Owner, Protocol, Service,
-    ServicePort, SkippedObject, TargetPort,
+    Cluster, ContainerPort, Endpoint, EndpointKind, Labels, Owner, Protocol, Service, ServicePort,
+    SkippedObject, TargetPort,
 };
 use crate::yaml::{Node, Value};
 
@@ -28,7 +28,10 @@ impl Loader<'_> {
         ctx.object = None;
         let Some(doc) = ctx.map(doc, "") else { return };
         let kind = doc.get("kind").and_then(|n| ctx.string(n, "kind"));
-        let api_version = doc.get("apiVersion").and_then(|n| ctx.string(n, "apiVersion")).unwrap_or_default();
+        let api_version = doc
+            .get("apiVersion")
+            .and_then(|n| ctx.string(n, "apiVersion"))
+            .unwrap_or_default();
         let Some(kind) = kind else {
             if api_version.is_empty() {
                 // Neither apiVersion nor kind: not a Kubernetes object at all (a values file,
@@ -58,7 +61,9 @@ impl Loader<'_> {
             return;
         }
         let meta = doc.get("metadata").and_then(|m| ctx.map(m, "metadata"));
-        let name = meta.and_then(|m| m.get("name")).and_then(|n| ctx.string(n, "metadata.name"));
+        let name = meta
+            .and_then(|m| m.get("name"))
+            .and_then(|n| ctx.string(n, "metadata.name"));
         let namespace = meta
             .and_then(|m| m.get("namespace"))
             .and_then(|n| ctx.string(n, "metadata.namespace"))
@@ -73,9 +78,13 @@ impl Loader<'_> {
             .unwrap_or_default();
         let modeled = matches!(
             (group, kind.as_str()),
-            ("", "Namespace" | "Pod" | "Service" | "ReplicationController")
-                | ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
-                | ("batch", "Job" | "CronJob")
+            (
+                "",
+                "Namespace" | "Pod" | "Service" | "ReplicationController"
+            ) | (
+                "apps",
+                "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+            ) | ("batch", "Job" | "CronJob")
                 | ("networking.k8s.io", "NetworkPolicy")
         );
         if !modeled {
@@ -89,7 +98,12 @@ impl Loader<'_> {
         }
         let Some(name) = name else {
             let at = meta.unwrap_or(doc);
-            ctx.report(ProblemKind::Syntax, at, "metadata.name", format!("{kind} has no name"));
+            ctx.report(
+                ProblemKind::Syntax,
+                at,
+                "metadata.name",
+                format!("{kind} has no name"),
+            );
             return;
         };
         let cluster_scoped = kind == "Namespace";
@@ -100,12 +114,25 @@ impl Loader<'_> {
         });
         match kind.as_str() {
             "Namespace" => {
-                self.cluster.declare_namespace(&name, labels, doc.span.clone());
+                self.cluster
+                    .declare_namespace(&name, labels, doc.span.clone());
             }
             "NetworkPolicy" => {
-                ctx.known_fields(doc, "", &["apiVersion", "kind", "metadata", "spec", "status"]);
+                ctx.known_fields(
+                    doc,
+                    "",
+                    &["apiVersion", "kind", "metadata", "spec", "status"],
+                );
                 self.cluster.namespace_id(&namespace);
-                if let Some(p) = policy::decode(ctx, name, namespace, labels, annotations, doc, doc.span.clone()) {
+                if let Some(p) = policy::decode(
+                    ctx,
+                    name,
+                    namespace,
+                    labels,
+                    annotations,
+                    doc,
+                    doc.span.clone(),
+                ) {
                     self.cluster.policies.push(p);
                 }
             }
@@ -114,7 +141,18 @@ impl Loader<'_> {
                 let spec = doc.get("spec").and_then(|s| ctx.map(s, "spec"));
                 let owner = owner(ctx, meta, &labels);
                 let ips = pod_ips(ctx, doc);
-                self.endpoint(ctx, doc, spec, "spec", name, namespace, labels, EndpointKind::Pod, owner, ips);
+                self.endpoint(
+                    ctx,
+                    doc,
+                    spec,
+                    "spec",
+                    name,
+                    namespace,
+                    labels,
+                    EndpointKind::Pod,
+                    owner,
+                    ips,
+                );
             }
             _ => {
                 let spec = doc.get("spec").and_then(|s| ctx.map(s, "spec"));
@@ -136,7 +174,12 @@ impl Loader<'_> {
                 };
                 let Some(template) = template.and_then(|t| ctx.map(t, tpath)) else {
                     let at = spec.unwrap_or(doc);
-                    ctx.report(ProblemKind::Syntax, at, tpath, format!("{kind} has no pod template"));
+                    ctx.report(
+                        ProblemKind::Syntax,
+                        at,
+                        tpath,
+                        format!("{kind} has no pod template"),
+                    );
                     return;
                 };
                 let tlabels = template
@@ -147,8 +190,22 @@ impl Loader<'_> {
                 let tspec_path = format!("{tpath}.spec");
                 let tspec = template.get("spec").and_then(|s| ctx.map(s, &tspec_path));
                 let replicas = u32::try_from(replicas.max(0)).unwrap_or(u32::MAX);
-                let ek = EndpointKind::Workload { kind: kind.clone(), replicas };
-                self.endpoint(ctx, doc, tspec, &tspec_path, name, namespace, tlabels, ek, None, Vec::new());
+                let ek = EndpointKind::Workload {
+                    kind: kind.clone(),
+                    replicas,
+                };
+                self.endpoint(
+                    ctx,
+                    doc,
+                    tspec,
+                    &tspec_path,
+                    name,
+                    namespace,
+                    tlabels,
+                    ek,
+                    None,
+                    Vec::new(),
+                );
             }
         }
     }
@@ -176,11 +233,15 @@ impl Loader<'_> {
                 .unwrap_or(false);
             for field in ["initContainers", "containers"] {
                 let cp = join(spec_path, field);
-                let Some(list) = spec.get(field) else { continue };
+                let Some(list) = spec.get(field) else {
+                    continue;
+                };
                 for (i, c) in ctx.seq(list, &cp).iter().enumerate() {
                     let path = index(&cp, i);
                     let Some(c) = ctx.map(c, &path) else { continue };
-                    let Some(plist) = c.get("ports") else { continue };
+                    let Some(plist) = c.get("ports") else {
+                        continue;
+                    };
                     let pp = join(&path, "ports");
                     for (j, p) in ctx.seq(plist, &pp).iter().enumerate() {
                         let path = index(&pp, j);
@@ -219,20 +280,26 @@ impl Loader<'_> {
             if let Some(t) = spec.get("type").and_then(|n| ctx.string(n, "spec.type")) {
                 svc.type_ = t;
             }
-            svc.selector = spec.get("selector").map(|n| ctx.string_map(n, "spec.selector"));
+            svc.selector = spec
+                .get("selector")
+                .map(|n| ctx.string_map(n, "spec.selector"));
             if let Some(list) = spec.get("ports") {
                 for (i, p) in ctx.seq(list, "spec.ports").iter().enumerate() {
                     let path = index("spec.ports", i);
                     let Some(p) = ctx.map(p, &path) else { continue };
                     let port = p.get("port").and_then(|n| ctx.int(n, &join(&path, "port")));
-                    let Some(port) = port.and_then(|v| u16::try_from(v).ok()) else { continue };
+                    let Some(port) = port.and_then(|v| u16::try_from(v).ok()) else {
+                        continue;
+                    };
                     let protocol = p
                         .get("protocol")
                         .and_then(|n| ctx.string(n, &join(&path, "protocol")))
                         .and_then(|s| Protocol::parse(&s))
                         .unwrap_or(Protocol::Tcp);
                     let target = match p.get("targetPort").map(|n| &n.value) {
-                        Some(Value::Int(t)) => TargetPort::Number(u16::try_from(*t).unwrap_or(port)),
+                        Some(Value::Int(t)) => {
+                            TargetPort::Number(u16::try_from(*t).unwrap_or(port))
+                        }
                         Some(Value::Str(s)) => match s.parse::<u16>() {
                             Ok(n) => TargetPort::Number(n),
                             Err(_) => TargetPort::Name(s.clone()),
@@ -243,8 +310,16 @@ impl Loader<'_> {
                         .get("nodePort")
                         .and_then(|n| ctx.int(n, &join(&path, "nodePort")))
                         .and_then(|v| u16::try_from(v).ok());
-                    let name = p.get("name").and_then(|n| ctx.string(n, &join(&path, "name")));
-                    svc.ports.push(ServicePort { name, port, target, protocol, node_port });
+                    let name = p
+                        .get("name")
+                        .and_then(|n| ctx.string(n, &join(&path, "name")));
+                    svc.ports.push(ServicePort {
+                        name,
+                        port,
+                        target,
+                        protocol,
+                        node_port,
+                    });
                 }
             }
         }
@@ -259,22 +334,39 @@ fn container_port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<ContainerPor
     let port = node.get("containerPort").and_then(|n| ctx.int(n, &cp))?;
     let Ok(port) = u16::try_from(port) else {
         let at = node.get("containerPort").unwrap_or(node);
-        ctx.invalid(at, &cp, format!("containerPort {port} is out of range 1-65535"));
+        ctx.invalid(
+            at,
+            &cp,
+            format!("containerPort {port} is out of range 1-65535"),
+        );
         return None;
     };
-    let protocol = match node.get("protocol").and_then(|n| ctx.string(n, &join(path, "protocol"))) {
+    let protocol = match node
+        .get("protocol")
+        .and_then(|n| ctx.string(n, &join(path, "protocol")))
+    {
         None => Protocol::Tcp,
         Some(s) => match Protocol::parse(&s) {
             Some(p) => p,
             None => {
                 let at = node.get("protocol").unwrap_or(node);
-                ctx.invalid(at, &join(path, "protocol"), format!("unsupported protocol `{s}`"));
+                ctx.invalid(
+                    at,
+                    &join(path, "protocol"),
+                    format!("unsupported protocol `{s}`"),
+                );
                 return None;
             }
         },
     };
-    let name = node.get("name").and_then(|n| ctx.string(n, &join(path, "name")));
-    Some(ContainerPort { name, port, protocol })
+    let name = node
+        .get("name")
+        .and_then(|n| ctx.string(n, &join(path, "name")));
+    Some(ContainerPort {
+        name,
+        port,
+        protocol,
+    })
 }
 
 /// The controller owner of a Pod, as `kubectl get pods -o yaml` prints it.
@@ -283,7 +375,12 @@ fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
     let refs = ctx.seq(refs, "metadata.ownerReferences");
     let controller = refs
         .iter()
-        .find(|r| matches!(r.get("controller").map(|n| &n.value), Some(Value::Bool(true))))
+        .find(|r| {
+            matches!(
+                r.get("controller").map(|n| &n.value),
+                Some(Value::Bool(true))
+            )
+        })
         .or_else(|| refs.first())?;
     let kind = controller.get("kind")?.as_str()?.to_string();
     let name = controller.get("name")?.as_str()?.to_string();
@@ -295,18 +392,29 @@ fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
     } else {
         None
     };
-    Some(Owner { kind, name, deployment })
+    Some(Owner {
+        kind,
+        name,
+        deployment,
+    })
 }
 
 fn pod_ips(ctx: &mut Ctx, doc: &Node) -> Vec<IpAddr> {
     let mut ips = Vec::new();
-    let Some(status) = doc.get("status") else { return ips };
+    let Some(status) = doc.get("status") else {
+        return ips;
+    };
     let mut push = |ctx: &mut Ctx, n: &Node, path: &str| {
         if let Some(s) = ctx.string(n, path) {
             match s.parse::<IpAddr>() {
                 Ok(ip) if !ips.contains(&ip) => ips.push(ip),
                 Ok(_) => {}
-                Err(_) => ctx.report(ProblemKind::Syntax, n, path, format!("`{s}` is not an IP address")),
+                Err(_) => ctx.report(
+                    ProblemKind::Syntax,
+                    n,
+                    path,
+                    format!("`{s}` is not an IP address"),
+                ),
             }
         }
     };

@@ -2,11 +2,11 @@
 //! `ValidateNetworkPolicy` (pkg/apis/networking/validation).
 
 use super::decode::{index, join, Ctx};
-use crate::model::{
-    port_name_error, Cidr, Direction, IpBlock, IpSet, LabelSelector, NetworkPolicy, Operator,
-    Peer, PeerKind, PolicyPort, PolicyTypes, PortMatch, Protocol, Requirement, Rule,
-};
 use crate::model::labels::{key_error, value_error};
+use crate::model::{
+    port_name_error, Cidr, Direction, IpBlock, IpSet, LabelSelector, NetworkPolicy, Operator, Peer,
+    PeerKind, PolicyPort, PolicyTypes, PortMatch, Protocol, Requirement, Rule,
+};
 use crate::source::Span;
 use crate::yaml::{Node, Value};
 
@@ -23,9 +23,16 @@ pub(crate) fn decode(
     let before = ctx.count;
     let spec_node = doc.get("spec");
     let spec = spec_node.and_then(|s| ctx.map(s, "spec"));
-    let empty = Node { value: Value::Map(vec![]), span: span.clone() };
+    let empty = Node {
+        value: Value::Map(vec![]),
+        span: span.clone(),
+    };
     let spec = spec.unwrap_or(&empty);
-    ctx.known_fields(spec, "spec", &["podSelector", "policyTypes", "ingress", "egress"]);
+    ctx.known_fields(
+        spec,
+        "spec",
+        &["podSelector", "policyTypes", "ingress", "egress"],
+    );
 
     let pod_selector = match spec.get("podSelector") {
         Some(n) => selector(ctx, n, "spec.podSelector"),
@@ -40,7 +47,11 @@ pub(crate) fn decode(
     let policy_types = match spec.get("policyTypes").filter(|n| !n.is_null()) {
         None => PolicyTypes::inferred(egress.len()),
         Some(n) => {
-            let mut t = PolicyTypes { ingress: false, egress: false, explicit: true };
+            let mut t = PolicyTypes {
+                ingress: false,
+                egress: false,
+                explicit: true,
+            };
             let items = ctx.seq(n, "spec.policyTypes");
             for (i, item) in items.iter().enumerate() {
                 let p = index("spec.policyTypes", i);
@@ -125,14 +136,22 @@ fn rules(ctx: &mut Ctx, node: Option<&Node>, dir: Direction) -> Vec<Rule> {
 fn peer(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Peer> {
     let node = ctx.map(node, path)?;
     ctx.known_fields(node, path, &["podSelector", "namespaceSelector", "ipBlock"]);
-    let pod = node.get("podSelector").map(|n| selector(ctx, n, &join(path, "podSelector")));
+    let pod = node
+        .get("podSelector")
+        .map(|n| selector(ctx, n, &join(path, "podSelector")));
     let ns = node
         .get("namespaceSelector")
         .map(|n| selector(ctx, n, &join(path, "namespaceSelector")));
-    let block = node.get("ipBlock").and_then(|n| ip_block(ctx, n, &join(path, "ipBlock")));
+    let block = node
+        .get("ipBlock")
+        .and_then(|n| ip_block(ctx, n, &join(path, "ipBlock")));
     let kind = match (pod, ns, node.get("ipBlock")) {
         (None, None, None) => {
-            ctx.invalid(node, path, "must specify a peer: podSelector, namespaceSelector or ipBlock");
+            ctx.invalid(
+                node,
+                path,
+                "must specify a peer: podSelector, namespaceSelector or ipBlock",
+            );
             return None;
         }
         (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
@@ -146,7 +165,10 @@ fn peer(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Peer> {
         (None, None, Some(_)) => PeerKind::IpBlock(block?),
         (pod, namespace, None) => PeerKind::Selectors { namespace, pod },
     };
-    Some(Peer { kind, span: node.span.clone() })
+    Some(Peer {
+        kind,
+        span: node.span.clone(),
+    })
 }
 
 fn ip_block(ctx: &mut Ctx, node: &Node, path: &str) -> Option<IpBlock> {
@@ -183,7 +205,11 @@ fn ip_block(ctx: &mut Ctx, node: &Node, path: &str) -> Option<IpBlock> {
                 Ok(c) if cidr.contains(&c) && c.prefix > cidr.prefix => except.push(c),
                 Ok(_) => {
                     ok = false;
-                    ctx.invalid(e, &p, format!("`{s}` must be a strict subset of cidr `{cidr}`"));
+                    ctx.invalid(
+                        e,
+                        &p,
+                        format!("`{s}` must be a strict subset of cidr `{cidr}`"),
+                    );
                 }
                 Err(msg) => {
                     ok = false;
@@ -192,7 +218,11 @@ fn ip_block(ctx: &mut Ctx, node: &Node, path: &str) -> Option<IpBlock> {
             }
         }
     }
-    ok.then(|| IpBlock { set: IpSet::from_block(&cidr, &except), cidr, except })
+    ok.then(|| IpBlock {
+        set: IpSet::from_block(&cidr, &except),
+        cidr,
+        except,
+    })
 }
 
 fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
@@ -207,7 +237,13 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
             match Protocol::parse(&s) {
                 Some(proto) => proto,
                 None => {
-                    ctx.invalid(n, &p, format!("unsupported protocol `{s}`: must be TCP, UDP or SCTP (upper case)"));
+                    ctx.invalid(
+                        n,
+                        &p,
+                        format!(
+                            "unsupported protocol `{s}`: must be TCP, UDP or SCTP (upper case)"
+                        ),
+                    );
                     return None;
                 }
             }
@@ -232,7 +268,11 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
                 Some(PortMatch::Named(s.clone()))
             }
             _ => {
-                ctx.invalid(n, &pp, format!("expected a port number or name, found {}", n.type_name()));
+                ctx.invalid(
+                    n,
+                    &pp,
+                    format!("expected a port number or name, found {}", n.type_name()),
+                );
                 return None;
             }
         },
@@ -245,7 +285,11 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
             match u16::try_from(end) {
                 Ok(e) if e >= start => PortMatch::Range(start, e),
                 Ok(_) => {
-                    ctx.invalid(n, &ep, format!("endPort {end} must be greater than or equal to port {start}"));
+                    ctx.invalid(
+                        n,
+                        &ep,
+                        format!("endPort {end} must be greater than or equal to port {start}"),
+                    );
                     return None;
                 }
                 Err(_) => {
@@ -255,11 +299,19 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
             }
         }
         (Some(PortMatch::Named(name)), Some(n)) => {
-            ctx.invalid(n, &ep, format!("endPort may not be set when port is a named port (`{name}`)"));
+            ctx.invalid(
+                n,
+                &ep,
+                format!("endPort may not be set when port is a named port (`{name}`)"),
+            );
             return None;
         }
         (_, Some(n)) => {
-            ctx.invalid(n, &ep, "endPort may only be set together with a numeric port");
+            ctx.invalid(
+                n,
+                &ep,
+                "endPort may only be set together with a numeric port",
+            );
             return None;
         }
     };
@@ -269,13 +321,18 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
 /// A LabelSelector, validated like `ValidateLabelSelector`.
 pub(crate) fn selector(ctx: &mut Ctx, node: &Node, path: &str) -> LabelSelector {
     let mut sel = LabelSelector::default();
-    let Some(node) = ctx.map(node, path) else { return sel };
+    let Some(node) = ctx.map(node, path) else {
+        return sel;
+    };
     ctx.known_fields(node, path, &["matchLabels", "matchExpressions"]);
     if let Some(ml) = node.get("matchLabels") {
         let mp = join(path, "matchLabels");
         let labels = ctx.string_map(ml, &mp);
         for (k, v) in labels {
-            let knode = ml.entries().find(|(key, _, _)| *key == k).map(|(_, kn, vn)| (kn, vn));
+            let knode = ml
+                .entries()
+                .find(|(key, _, _)| *key == k)
+                .map(|(_, kn, vn)| (kn, vn));
             if let Some((kn, vn)) = knode {
                 if let Some(e) = key_error(&k) {
                     ctx.invalid(kn, &join(&mp, &k), e);
@@ -284,7 +341,11 @@ pub(crate) fn selector(ctx: &mut Ctx, node: &Node, path: &str) -> LabelSelector 
                     ctx.invalid(vn, &join(&mp, &k), e);
                 }
             }
-            sel.requirements.push(Requirement { key: k, op: Operator::In, values: vec![v] });
+            sel.requirements.push(Requirement {
+                key: k,
+                op: Operator::In,
+                values: vec![v],
+            });
         }
     }
     if let Some(me) = node.get("matchExpressions") {
@@ -334,12 +395,19 @@ pub(crate) fn selector(ctx: &mut Ctx, node: &Node, path: &str) -> LabelSelector 
             }
             let at = e.get("values").unwrap_or(e);
             match op {
-                Operator::In | Operator::NotIn if values.is_empty() => {
-                    ctx.invalid(at, &vp, format!("must be specified and non-empty when `operator` is {}", op.as_str()))
-                }
-                Operator::Exists | Operator::DoesNotExist if !values.is_empty() => {
-                    ctx.invalid(at, &vp, format!("may not be specified when `operator` is {}", op.as_str()))
-                }
+                Operator::In | Operator::NotIn if values.is_empty() => ctx.invalid(
+                    at,
+                    &vp,
+                    format!(
+                        "must be specified and non-empty when `operator` is {}",
+                        op.as_str()
+                    ),
+                ),
+                Operator::Exists | Operator::DoesNotExist if !values.is_empty() => ctx.invalid(
+                    at,
+                    &vp,
+                    format!("may not be specified when `operator` is {}", op.as_str()),
+                ),
                 _ => {}
             }
             values.sort();

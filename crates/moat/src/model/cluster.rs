@@ -37,7 +37,11 @@ impl Cluster {
         }
         let mut labels = Labels::new();
         labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
-        self.namespaces.push(Namespace { name: name.to_string(), labels, span: None });
+        self.namespaces.push(Namespace {
+            name: name.to_string(),
+            labels,
+            span: None,
+        });
         let id = self.namespaces.len() - 1;
         self.ns_index.insert(name.to_string(), id);
         id
@@ -81,6 +85,7 @@ impl Cluster {
         let names: Vec<String> = self.namespaces.iter().map(|n| n.name.clone()).collect();
         self.endpoints
             .sort_by(|a, b| (&names[a.namespace], &a.name).cmp(&(&names[b.namespace], &b.name)));
-        self.policies.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        self.policies
+            .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     }
 }

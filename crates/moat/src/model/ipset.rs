@@ -18,9 +18,9 @@ pub struct Cidr {
 
 impl Cidr {
     pub fn parse(s: &str) -> Result<Cidr, String> {
-        let (addr, prefix) = s
-            .split_once('/')
-            .ok_or_else(|| format!("invalid CIDR `{s}`: expected ADDRESS/PREFIX, such as 10.0.0.0/8"))?;
+        let (addr, prefix) = s.split_once('/').ok_or_else(|| {
+            format!("invalid CIDR `{s}`: expected ADDRESS/PREFIX, such as 10.0.0.0/8")
+        })?;
         let addr: IpAddr = addr
             .parse()
             .map_err(|_| format!("invalid CIDR `{s}`: `{addr}` is not an IP address"))?;
@@ -43,9 +43,17 @@ impl Cidr {
     pub fn range(&self) -> IpRange {
         let (family, bits, v) = split(self.addr);
         let host_bits = bits - u32::from(self.prefix);
-        let mask: u128 = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let mask: u128 = if host_bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
         let start = v & !mask;
-        IpRange { family, start, end: start | mask }
+        IpRange {
+            family,
+            start,
+            end: start | mask,
+        }
     }
 
     pub fn contains(&self, other: &Cidr) -> bool {
@@ -111,16 +119,31 @@ impl IpRange {
         let mut cur = self.start;
         loop {
             // Largest block aligned at `cur` that stays inside the range.
-            let mut size_bits = if cur == 0 { bits } else { cur.trailing_zeros().min(bits) };
+            let mut size_bits = if cur == 0 {
+                bits
+            } else {
+                cur.trailing_zeros().min(bits)
+            };
             while size_bits > 0 {
-                let last = cur.checked_add(if size_bits >= 128 { u128::MAX } else { (1u128 << size_bits) - 1 });
+                let last = cur.checked_add(if size_bits >= 128 {
+                    u128::MAX
+                } else {
+                    (1u128 << size_bits) - 1
+                });
                 match last {
                     Some(l) if l <= self.end => break,
                     _ => size_bits -= 1,
                 }
             }
-            out.push(Cidr { addr: to_addr(self.family, cur), prefix: (bits - size_bits) as u8 });
-            let last = if size_bits >= 128 { u128::MAX } else { cur + ((1u128 << size_bits) - 1) };
+            out.push(Cidr {
+                addr: to_addr(self.family, cur),
+                prefix: (bits - size_bits) as u8,
+            });
+            let last = if size_bits >= 128 {
+                u128::MAX
+            } else {
+                cur + ((1u128 << size_bits) - 1)
+            };
             if last >= self.end {
                 break;
             }
@@ -136,7 +159,12 @@ impl fmt::Display for IpRange {
         if cidrs.len() == 1 {
             write!(f, "{}", cidrs[0])
         } else {
-            write!(f, "{}-{}", to_addr(self.family, self.start), to_addr(self.family, self.end))
+            write!(
+                f,
+                "{}-{}",
+                to_addr(self.family, self.start),
+                to_addr(self.family, self.end)
+            )
         }
     }
 }
@@ -177,7 +205,9 @@ impl IpSet {
         let (f, _, v) = split(a);
         let key = (f, v);
         let idx = self.ranges.partition_point(|r| (r.family, r.end) < key);
-        self.ranges.get(idx).is_some_and(|r| r.family == f && r.start <= v)
+        self.ranges
+            .get(idx)
+            .is_some_and(|r| r.family == f && r.start <= v)
     }
 
     pub fn union(&self, other: &IpSet) -> IpSet {
@@ -208,10 +238,16 @@ impl IpSet {
                         continue;
                     }
                     if o.start > p.start {
-                        next.push(IpRange { end: o.start - 1, ..p });
+                        next.push(IpRange {
+                            end: o.start - 1,
+                            ..p
+                        });
                     }
                     if o.end < p.end {
-                        next.push(IpRange { start: o.end + 1, ..p });
+                        next.push(IpRange {
+                            start: o.end + 1,
+                            ..p
+                        });
                     }
                 }
                 pieces = next;
@@ -228,7 +264,11 @@ impl IpSet {
                 let start = a.start.max(b.start);
                 let end = a.end.min(b.end);
                 if start <= end {
-                    out.push(IpRange { family: a.family, start, end });
+                    out.push(IpRange {
+                        family: a.family,
+                        start,
+                        end,
+                    });
                 }
             }
         }

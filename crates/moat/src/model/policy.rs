@@ -55,7 +55,11 @@ impl PolicyTypes {
     /// The API's rule for an omitted `policyTypes`: Ingress always, Egress iff there is
     /// at least one egress rule.
     pub fn inferred(egress_rules: usize) -> Self {
-        PolicyTypes { ingress: true, egress: egress_rules > 0, explicit: false }
+        PolicyTypes {
+            ingress: true,
+            egress: egress_rules > 0,
+            explicit: false,
+        }
     }
 }
 
@@ -71,7 +75,10 @@ pub struct IpBlock {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PeerKind {
     /// `podSelector` and/or `namespaceSelector` (at least one). Both together mean AND.
-    Selectors { namespace: Option<LabelSelector>, pod: Option<LabelSelector> },
+    Selectors {
+        namespace: Option<LabelSelector>,
+        pod: Option<LabelSelector>,
+    },
     IpBlock(IpBlock),
 }
 

@@ -85,7 +85,8 @@ pub fn port_name_error(name: &str) -> Option<String> {
     let b = name.as_bytes();
     let ok = !b.is_empty()
         && b.len() <= 15
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && b.iter().any(|c| c.is_ascii_lowercase())
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'

@@ -61,7 +61,9 @@ impl Node {
             Value::Map(e) => e,
             _ => &[],
         };
-        entries.iter().filter_map(|(k, v)| k.as_str().map(|s| (s, k, v)))
+        entries
+            .iter()
+            .filter_map(|(k, v)| k.as_str().map(|s| (s, k, v)))
     }
 
     /// Number of nodes in this tree, this one included.

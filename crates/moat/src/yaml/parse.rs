@@ -40,9 +40,8 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut pos = 0usize;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_end_matches(['\n', '\r']);
-        let is_marker = trimmed == "---"
-            || trimmed.starts_with("--- ")
-            || trimmed.starts_with("---\t");
+        let is_marker =
+            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
         if is_marker && pos > start {
             chunks.push((start_line, &text[start..pos]));
             start = pos;
@@ -103,7 +102,11 @@ impl Builder {
 
     fn span(&self, m: Marker) -> Span {
         // yaml-rust2 counts lines from 1 and columns from 0.
-        Span::new(self.file.clone(), m.line() as u32 + self.line_offset, m.col() as u32 + 1)
+        Span::new(
+            self.file.clone(),
+            m.line() as u32 + self.line_offset,
+            m.col() as u32 + 1,
+        )
     }
 
     fn fail(&mut self, span: Span, message: String) {
@@ -170,7 +173,9 @@ fn merge_into(entries: &mut Vec<(Node, Node)>, source: Node) {
     };
     for map in maps {
         for (k, v) in map {
-            let present = entries.iter().any(|(e, _)| e.as_str().is_some() && e.as_str() == k.as_str());
+            let present = entries
+                .iter()
+                .any(|(e, _)| e.as_str().is_some() && e.as_str() == k.as_str());
             if !present {
                 entries.push((k, v));
             }
@@ -210,19 +215,33 @@ impl MarkedEventReceiver for Builder {
                     // The parser marks a block collection where its first token ends; the
                     // first item is where a reader sees it begin.
                     let span = items.first().map(|i| i.span.clone()).unwrap_or(span);
-                    self.push_value(Node { value: Value::Seq(items), span }, anchor);
+                    self.push_value(
+                        Node {
+                            value: Value::Seq(items),
+                            span,
+                        },
+                        anchor,
+                    );
                 }
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(entries, span, anchor, _)) = self.stack.pop() {
                     let span = entries.first().map(|(k, _)| k.span.clone()).unwrap_or(span);
-                    self.push_value(Node { value: Value::Map(entries), span }, anchor);
+                    self.push_value(
+                        Node {
+                            value: Value::Map(entries),
+                            span,
+                        },
+                        anchor,
+                    );
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = if style == TScalarStyle::Plain && tag.is_none() {
                     resolve_plain(&text)
-                } else if let Some(tag) = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!") {
+                } else if let Some(tag) =
+                    tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!")
+                {
                     match tag.suffix.as_str() {
                         "int" => text.parse().map(Value::Int).unwrap_or(Value::Str(text)),
                         "bool" => resolve_plain(&text),
@@ -276,7 +295,8 @@ fn resolve_plain(s: &str) -> Value {
         }
     }
     let looks_numeric = s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
     if looks_numeric {
         if let Ok(f) = s.parse::<f64>() {
             return Value::Float(f);
