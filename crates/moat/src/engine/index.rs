@@ -30,8 +30,13 @@ impl LabelIndex {
         LabelIndex { len, by_pair }
     }
 
+    /// Number of indexed items.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     fn key_set(&self, key: &str) -> BitSet {
