@@ -40,7 +40,10 @@ fn every_seed_example_loads_and_evaluates() {
         let name = f.file_name().unwrap().to_string_lossy();
         if name.contains("duplicate") {
             assert_eq!(loaded.problems.len(), 1, "{name}");
-            assert!(loaded.problems[0].error.message.contains("duplicate key `ingress`"));
+            assert!(loaded.problems[0]
+                .error
+                .message
+                .contains("duplicate key `ingress`"));
             continue;
         }
         assert!(loaded.problems.is_empty(), "{name}: {:#?}", loaded.problems);
@@ -51,8 +54,19 @@ fn every_seed_example_loads_and_evaluates() {
         targets.push(Target::External("169.254.169.254".parse().unwrap()));
         for &src in &targets {
             for &dst in &targets {
-                for (port, protocol) in [(53, Protocol::Udp), (53, Protocol::Tcp), (80, Protocol::Tcp), (8080, Protocol::Tcp), (5432, Protocol::Tcp)] {
-                    let flow = Flow { src, dst, port, protocol };
+                for (port, protocol) in [
+                    (53, Protocol::Udp),
+                    (53, Protocol::Tcp),
+                    (80, Protocol::Tcp),
+                    (8080, Protocol::Tcp),
+                    (5432, Protocol::Tcp),
+                ] {
+                    let flow = Flow {
+                        src,
+                        dst,
+                        port,
+                        protocol,
+                    };
                     let x = e.explain(&flow);
                     assert_eq!(e.allowed(&flow), x.verdict.allowed, "{name}: {flow:?}");
                     evaluated += 1;
