@@ -7,6 +7,7 @@ mod objects;
 mod policy;
 mod problem;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use files::{collect_files, read_source, Source, MAX_FILE_BYTES};
@@ -14,7 +15,7 @@ pub use objects::NOT_AN_OBJECT;
 pub use problem::{ObjectRef, Problem, ProblemKind};
 
 use crate::model::Cluster;
-use crate::yaml::parse_stream;
+use crate::yaml::documents;
 
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -72,15 +73,16 @@ fn load_into(out: &mut Loaded, name: &Arc<str>, text: &str, opts: &LoadOptions) 
     // Raw tab characters in JSON can only be whitespace (tabs in strings are escaped),
     // and YAML forbids them in indentation: make JSON acceptable to the YAML parser.
     let text = if name.ends_with(".json") {
-        text.replace('\t', " ")
+        Cow::Owned(text.replace('\t', " "))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     };
     let mut loader = objects::Loader {
         cluster: &mut out.cluster,
         default_namespace: opts.default_namespace.clone(),
     };
-    for doc in parse_stream(name, &text) {
+    // One document at a time: each tree is decoded and dropped before the next is parsed.
+    for doc in documents(name, &text) {
         match doc {
             Err(e) => out.problems.push(Problem {
                 kind: ProblemKind::Syntax,

@@ -4,4 +4,4 @@ mod node;
 mod parse;
 
 pub use node::{Node, Value};
-pub use parse::{parse_stream, DocResult, MAX_DEPTH, MAX_NODES_PER_DOCUMENT};
+pub use parse::{documents, parse_stream, DocResult, MAX_DEPTH, MAX_NODES_PER_DOCUMENT};

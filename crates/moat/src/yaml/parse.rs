@@ -24,10 +24,16 @@ pub type DocResult = Result<Option<Node>, InputError>;
 
 /// Parse a multi-document YAML (or JSON) text. `None` documents are empty or comment-only.
 pub fn parse_stream(file: &Arc<str>, text: &str) -> Vec<DocResult> {
+    documents(file, text).collect()
+}
+
+/// The documents of a text, parsed one at a time as the iterator is advanced, so that a
+/// caller that consumes each tree before asking for the next never holds more than one.
+pub fn documents<'t>(file: &Arc<str>, text: &'t str) -> impl Iterator<Item = DocResult> + 't {
+    let file = file.clone();
     split_documents(text)
         .into_iter()
-        .map(|(line_offset, chunk)| parse_document(file, chunk, line_offset))
-        .collect()
+        .map(move |(line_offset, chunk)| parse_document(&file, chunk, line_offset))
 }
 
 /// Split at document markers: lines that are `---` (optionally followed by a space and
@@ -236,13 +242,13 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = if style == TScalarStyle::Plain && tag.is_none() {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 } else if let Some(tag) =
                     tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!")
                 {
                     match tag.suffix.as_str() {
                         "int" => text.parse().map(Value::Int).unwrap_or(Value::Str(text)),
-                        "bool" => resolve_plain(&text),
+                        "bool" => resolve_plain(text),
                         "null" => Value::Null,
                         _ => Value::Str(text),
                     }
@@ -265,7 +271,9 @@ impl MarkedEventReceiver for Builder {
 }
 
 /// Resolve a plain scalar the way Kubernetes' YAML decoder (YAML 1.1 core rules) does.
-fn resolve_plain(s: &str) -> Value {
+/// Takes the text by value so that a string (the common case) is kept, not copied.
+fn resolve_plain(text: String) -> Value {
+    let s = text.as_str();
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
@@ -300,7 +308,7 @@ fn resolve_plain(s: &str) -> Value {
             return Value::Float(f);
         }
     }
-    Value::Str(s.to_string())
+    Value::Str(text)
 }
 
 #[cfg(test)]
