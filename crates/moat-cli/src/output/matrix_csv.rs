@@ -1,16 +1,20 @@
 //! CSV (RFC 4180): `from,to,ports,pairs,total,same_ports`.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{Context, MatrixWriter, Row};
+use super::{Context, MatrixWriter, NameCache, Row};
 
-pub struct Csv;
+#[derive(Default)]
+pub struct Csv {
+    names: NameCache,
+}
 
-fn field(s: &str) -> String {
+fn field(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -21,11 +25,20 @@ impl MatrixWriter for Csv {
 
     fn row(&mut self, out: &mut dyn Write, ctx: &Context, row: &Row) -> io::Result<()> {
         let c = row.conn;
+        out.write_all(
+            self.names
+                .get(c.from, || field(ctx.name(c.from)).into_owned())
+                .as_bytes(),
+        )?;
+        out.write_all(b",")?;
+        out.write_all(
+            self.names
+                .get(c.to, || field(ctx.name(c.to)).into_owned())
+                .as_bytes(),
+        )?;
         writeln!(
             out,
-            "{},{},{},{},{},{}",
-            field(ctx.name(c.from)),
-            field(ctx.name(c.to)),
+            ",{},{},{},{}",
             field(row.ports_text),
             c.pairs,
             c.total,

@@ -17,11 +17,14 @@ use std::io::{self, Write};
 use moat::matrix::{interval_text, Ports};
 use serde_json::{json, Map, Value};
 
-use super::{group_word, Context, MatrixWriter, Row};
+use super::{group_word, Context, MatrixWriter, NameCache, Row};
 
 #[derive(Default)]
 pub struct Json {
     first: bool,
+    names: NameCache,
+    /// The last port set written: its text and its JSON.
+    last_ports: Option<(String, String)>,
 }
 
 pub fn ports_json(p: &Ports) -> Value {
@@ -30,13 +33,8 @@ pub fn ports_json(p: &Ports) -> Value {
         Ports::Some(protos) => {
             let mut m = Map::new();
             for (proto, ranges) in protos {
-                m.insert(
-                    proto.as_str().to_string(),
-                    json!(ranges
-                        .iter()
-                        .map(|&(a, b)| interval_text(a, b))
-                        .collect::<Vec<_>>()),
-                );
+                let list: Vec<String> = ranges.iter().map(|&(a, b)| interval_text(a, b)).collect();
+                m.insert(proto.as_str().to_string(), json!(list));
             }
             Value::Object(m)
         }
@@ -55,16 +53,42 @@ impl MatrixWriter for Json {
 
     fn row(&mut self, out: &mut dyn Write, ctx: &Context, row: &Row) -> io::Result<()> {
         let c = row.conn;
-        let mut v =
-            json!({"from": ctx.name(c.from), "to": ctx.name(c.to), "ports": ports_json(row.ports)});
-        if !c.uniform {
-            v["pairs"] = json!(c.pairs);
-            v["total"] = json!(c.total);
-            v["samePorts"] = json!(c.same_ports);
-        }
         out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
         self.first = false;
-        serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)
+        if self
+            .last_ports
+            .as_ref()
+            .is_none_or(|(t, _)| t != row.ports_text)
+        {
+            self.last_ports = Some((
+                row.ports_text.to_string(),
+                ports_json(row.ports).to_string(),
+            ));
+        }
+        out.write_all(b"{\"from\":")?;
+        out.write_all(
+            self.names
+                .get(c.from, || json!(ctx.name(c.from)).to_string())
+                .as_bytes(),
+        )?;
+        out.write_all(b",\"to\":")?;
+        out.write_all(
+            self.names
+                .get(c.to, || json!(ctx.name(c.to)).to_string())
+                .as_bytes(),
+        )?;
+        out.write_all(b",\"ports\":")?;
+        if let Some((_, j)) = &self.last_ports {
+            out.write_all(j.as_bytes())?;
+        }
+        if !c.uniform {
+            write!(
+                out,
+                ",\"pairs\":{},\"total\":{},\"samePorts\":{}",
+                c.pairs, c.total, c.same_ports
+            )?;
+        }
+        out.write_all(b"}")
     }
 
     fn end(

@@ -70,27 +70,59 @@ pub fn matrix_writer(format: crate::cli::MatrixFormat) -> Box<dyn MatrixWriter> 
     match format {
         F::Text => Box::new(matrix_text::Text::default()),
         F::Json => Box::new(matrix_json::Json::default()),
-        F::Csv => Box::new(matrix_csv::Csv),
+        F::Csv => Box::new(matrix_csv::Csv::default()),
         F::Md => Box::new(matrix_md::Markdown),
         F::Dot => Box::new(matrix_dot::Dot::default()),
         F::Mermaid => Box::new(matrix_mermaid::Mermaid),
     }
 }
 
-/// Port sets are few: describe each once.
+/// Port sets are few: describe each once (neighbouring rows often share one).
 #[derive(Default)]
 pub struct PortsCache {
-    map: HashMap<Vec<u64>, (Ports, String)>,
+    map: HashMap<Vec<u64>, usize>,
+    items: Vec<(Ports, String)>,
+    last_key: Vec<u64>,
+    last: Option<usize>,
 }
 
 impl PortsCache {
     pub fn get(&mut self, m: &Matrix, set: &[u64]) -> &(Ports, String) {
-        if !self.map.contains_key(set) {
-            let p = m.ports.describe(set);
-            let t = p.to_string();
-            self.map.insert(set.to_vec(), (p, t));
+        if let Some(i) = self.last {
+            if self.last_key.as_slice() == set {
+                return &self.items[i];
+            }
         }
-        &self.map[set]
+        let i = match self.map.get(set) {
+            Some(&i) => i,
+            None => {
+                let p = m.ports.describe(set);
+                let t = p.to_string();
+                self.items.push((p, t));
+                self.map.insert(set.to_vec(), self.items.len() - 1);
+                self.items.len() - 1
+            }
+        };
+        self.last_key.clear();
+        self.last_key.extend_from_slice(set);
+        self.last = Some(i);
+        &self.items[i]
+    }
+}
+
+/// Per-group text computed once (escaped names).
+#[derive(Default)]
+pub struct NameCache {
+    names: Vec<Option<String>>,
+}
+
+impl NameCache {
+    pub fn get(&mut self, g: u32, make: impl FnOnce() -> String) -> &str {
+        let i = g as usize;
+        if self.names.len() <= i {
+            self.names.resize(i + 1, None);
+        }
+        self.names[i].get_or_insert_with(make)
     }
 }
 

@@ -85,6 +85,10 @@ pub struct Matrix<'e> {
     peers: Vec<Arc<BitSet>>,
     rules: Vec<NodeRule>,
     in_rules: Vec<Vec<u32>>,
+    /// Per class: its ingress rules' port sets (named ports resolved against it), merged
+    /// by peer set (`u32::MAX`: every peer); `in_words` holds the sets.
+    in_peers: Vec<Vec<u32>>,
+    in_words: Vec<Vec<u64>>,
     out_rules: Vec<Vec<u32>>,
     /// Per class: isolated for ingress / egress.
     in_iso: Vec<bool>,
@@ -228,6 +232,8 @@ impl<'e> Matrix<'e> {
             peers,
             rules,
             in_rules,
+            in_peers: Vec::new(),
+            in_words: Vec::new(),
             out_rules,
             in_iso,
             out_iso,
@@ -242,19 +248,36 @@ impl<'e> Matrix<'e> {
         let mut scratch = m.ports.empty();
         let mut in_sel: HashMap<u32, BitSet> = HashMap::new();
         let mut in_sel_all = BitSet::new(n);
+        let w = m.ports.words();
+        let mut in_peers = Vec::with_capacity(c);
+        let mut in_words = Vec::with_capacity(c);
         for k in 0..c {
+            let mut peers_k: Vec<u32> = Vec::new();
+            let mut words_k: Vec<u64> = Vec::new();
             for &r in &m.in_rules[k] {
                 scratch.fill(0);
                 m.add_rule_ports(r as usize, k, &mut scratch);
                 if ports::is_empty(&scratch) {
                     continue;
                 }
+                let peer = m.rules[r as usize].peers.unwrap_or(u32::MAX);
+                match peers_k.iter().position(|&p| p == peer) {
+                    Some(i) => ports::union_into(&mut words_k[i * w..(i + 1) * w], &scratch),
+                    None => {
+                        peers_k.push(peer);
+                        words_k.extend_from_slice(&scratch);
+                    }
+                }
                 match m.rules[r as usize].peers {
                     None => in_sel_all.insert(k),
                     Some(p) => in_sel.entry(p).or_insert_with(|| BitSet::new(n)).insert(k),
                 }
             }
+            in_peers.push(peers_k);
+            in_words.push(words_k);
         }
+        m.in_peers = in_peers;
+        m.in_words = in_words;
         let mut ids: Vec<u32> = in_sel.keys().copied().collect();
         ids.sort_unstable();
         for p in ids {
@@ -343,9 +366,10 @@ impl<'e> Matrix<'e> {
         }
         if d < c && self.in_iso[d] && !ports::is_empty(acc) {
             tmp.fill(0);
-            for &r in &self.in_rules[d] {
-                if self.peer_contains(r as usize, s) {
-                    self.add_rule_ports(r as usize, d, tmp);
+            let w = tmp.len();
+            for (i, &p) in self.in_peers[d].iter().enumerate() {
+                if p == u32::MAX || self.peers[p as usize].contains(s) {
+                    ports::union_into(tmp, &self.in_words[d][i * w..(i + 1) * w]);
                 }
             }
             ports::intersect_into(acc, tmp);

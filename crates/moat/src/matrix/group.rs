@@ -142,16 +142,18 @@ pub struct Connection {
     pub uniform: bool,
 }
 
+/// Per destination group touched: pairs and whether all sets were equal; the union and
+/// the first set live in `Scratch::words` (2 × words per slot).
 struct Acc {
-    union: Vec<u64>,
-    first: Vec<u64>,
+    to: u32,
     pairs: u64,
     equal: bool,
 }
 
 struct Scratch {
     slot: Vec<u32>,
-    accs: Vec<(u32, Acc)>,
+    accs: Vec<Acc>,
+    words: Vec<u64>,
     row: Row,
 }
 
@@ -160,6 +162,7 @@ impl Scratch {
         Scratch {
             slot: Vec::new(),
             accs: Vec::new(),
+            words: Vec::new(),
             row: Row::default(),
         }
     }
@@ -293,6 +296,7 @@ impl<'m, 'e> Aggregator<'m, 'e> {
             sc.slot = vec![u32::MAX; g.len()];
         }
         sc.accs.clear();
+        sc.words.clear();
         let srcs = self.source_units(from);
         // Members in order of (node, signature): equal neighbours share one row.
         let mut order: Vec<(usize, u64, usize)> = srcs
@@ -355,10 +359,13 @@ impl<'m, 'e> Aggregator<'m, 'e> {
         }
         sc.row = row;
         let n_src = srcs.len() as u64;
+        let words = std::mem::take(&mut sc.words);
         let mut out: Vec<Connection> = sc
             .accs
             .drain(..)
-            .map(|(to, acc)| {
+            .enumerate()
+            .map(|(i, acc)| {
+                let to = acc.to;
                 let mut total = n_src * self.dst_count[to as usize];
                 if to as usize == from && !single_self {
                     total -= excluded_self;
@@ -368,12 +375,13 @@ impl<'m, 'e> Aggregator<'m, 'e> {
                     to,
                     uniform: acc.equal && acc.pairs == total,
                     same_ports: acc.equal,
-                    ports: acc.union,
+                    ports: words[2 * i * w..(2 * i + 1) * w].to_vec(),
                     pairs: acc.pairs,
                     total,
                 }
             })
             .collect();
+        sc.words = words;
         for c in &out {
             sc.slot[c.to as usize] = u32::MAX;
         }
@@ -412,21 +420,21 @@ fn add(sc: &mut Scratch, to: u32, set: &ClassSet, w: usize) {
     let slot = sc.slot[to as usize];
     if slot == u32::MAX {
         sc.slot[to as usize] = sc.accs.len() as u32;
-        sc.accs.push((
+        sc.accs.push(Acc {
             to,
-            Acc {
-                union: set.to_vec(),
-                first: set.to_vec(),
-                pairs: 1,
-                equal: true,
-            },
-        ));
+            pairs: 1,
+            equal: true,
+        });
+        sc.words.extend_from_slice(set);
+        sc.words.extend_from_slice(set);
         return;
     }
-    let acc = &mut sc.accs[slot as usize].1;
+    let i = slot as usize;
+    let acc = &mut sc.accs[i];
     acc.pairs += 1;
-    if acc.equal && acc.first[..w] != set[..w] {
+    let (union, first) = sc.words[2 * i * w..(2 * i + 2) * w].split_at_mut(w);
+    if acc.equal && first != set {
         acc.equal = false;
     }
-    ports::union_into(&mut acc.union, set);
+    ports::union_into(union, set);
 }
