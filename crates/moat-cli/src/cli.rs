@@ -30,6 +30,9 @@ pub enum Command {
         after_help = "Endpoints are `namespace/name` (a Pod, a workload, or the controller of Pods) or an IP address.\n\nExample:\n  moat explain examples/seed-001 --from production/frontend --to production/api --port 8080"
     )]
     Explain(ExplainArgs),
+    /// Every allowed connection between workloads, pods and external address ranges, with its ports.
+    #[command(after_help = MATRIX_HELP)]
+    Matrix(MatrixArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -61,6 +64,79 @@ pub enum CheckFormat {
 pub enum ExplainFormat {
     Text,
     Json,
+}
+
+const MATRIX_HELP: &str = "\
+External ranges are the partition of the address space by every ipBlock of the input; a range
+stands for its addresses that are no known pod's IP. Ports are `All`, or per protocol a list of
+ports and ranges (`TCP 80,443,8000-8999; UDP 53`). A pod's traffic to itself is always allowed
+and is left out of groups. In the namespace view, a connection whose member pairs do not all
+have the same ports says so.
+
+When no --group is given and the workload view has more than --limit connections, the namespace
+summary is shown instead; with --group, output stops after --limit connections. --limit 0 shows
+everything.
+
+Examples:
+  moat matrix examples/three-tier
+  moat matrix examples/three-tier --group namespace -o md
+  moat matrix examples/three-tier --focus production/backend --protocol TCP
+  moat matrix examples/three-tier -o dot | dot -Tsvg > matrix.svg
+  moat matrix cluster.yaml --stats";
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatrixGroup {
+    /// Pods gathered under their controller; workloads stand for their replicas.
+    Workload,
+    /// One row per Pod object or workload.
+    Pod,
+    /// Namespace to namespace.
+    Namespace,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatrixFormat {
+    Text,
+    Json,
+    Csv,
+    Md,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Args, Debug)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How to gather endpoints [default: workload].
+    #[arg(long, short = 'g', value_enum)]
+    pub group: Option<MatrixGroup>,
+    /// Only connections from this endpoint (`namespace/name` or an IP address).
+    #[arg(long, value_name = "ENDPOINT")]
+    pub from: Option<String>,
+    /// Only connections to this endpoint (`namespace/name` or an IP address).
+    #[arg(long, value_name = "ENDPOINT")]
+    pub to: Option<String>,
+    /// Only connections from or to this endpoint.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub focus: Option<String>,
+    /// Only connections from or to this namespace.
+    #[arg(long = "ns", value_name = "NAMESPACE")]
+    pub ns: Option<String>,
+    /// Only this port or range (`443`, `8000-8999`); ports shown are narrowed to it.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<String>,
+    /// Only this protocol (TCP, UDP or SCTP).
+    #[arg(long, value_name = "PROTO")]
+    pub protocol: Option<String>,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: MatrixFormat,
+    /// Print counts and timings only (endpoints, policies, port classes, isolation, allowed pairs).
+    #[arg(long)]
+    pub stats: bool,
+    /// Most connections to print (0: no limit).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub limit: u64,
 }
 
 #[derive(Args, Debug)]

@@ -88,6 +88,11 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
 
 pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
     let loaded = load_strict(args)?;
+    Ok(engine_from(args, loaded))
+}
+
+/// Compile what was loaded, noting the kinds that were skipped.
+pub fn engine_from(args: &InputArgs, loaded: Loaded) -> Engine {
     let mut skipped = loaded.cluster.skipped_by_kind();
     // Files that are not Kubernetes objects (expectations, values) are expected in a tree.
     skipped.remove(moat::load::NOT_AN_OBJECT);
@@ -96,5 +101,5 @@ pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
         let count: usize = skipped.values().sum();
         eprintln!("note: skipped {count} object(s) of kinds moat does not model: {} (--verbose lists them)", parts.join(", "));
     }
-    Ok(Engine::new(loaded.cluster))
+    Engine::new(loaded.cluster)
 }

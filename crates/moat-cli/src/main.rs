@@ -4,6 +4,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod input;
+mod output;
 
 use clap::{CommandFactory, Parser};
 
@@ -12,6 +13,7 @@ fn main() {
     let result = match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Matrix(args) => cmd::matrix::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

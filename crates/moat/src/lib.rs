@@ -8,6 +8,7 @@ pub mod check;
 pub mod engine;
 pub mod error;
 pub mod load;
+pub mod matrix;
 pub mod model;
 pub mod source;
 pub mod yaml;

@@ -1,0 +1,114 @@
+//! JSON, streamed. Schema `moat.matrix/v1`:
+//!
+//! ```text
+//! { "schema": "moat.matrix/v1", "group": "workload"|"pod"|"namespace",
+//!   "connections": [ { "from": NAME, "to": NAME, "ports": PORTS,
+//!                      ["pairs": N, "total": N, "samePorts": BOOL] } ],
+//!   "count": N, "truncated": BOOL, ["note": TEXT] }
+//! ```
+//! NAME is `namespace/name` (pod and workload views), `namespace` (namespace view) or an
+//! external range (`10.0.0.0/8`, or `first-last`). PORTS is `"All"` or an object from
+//! protocol to a list of `"80"` / `"8000-8999"` strings. `pairs`, `total` and `samePorts`
+//! appear only when the member pairs of a grouped connection are not all allowed with the
+//! same ports.
+
+use std::io::{self, Write};
+
+use moat::matrix::{interval_text, Ports};
+use serde_json::{json, Map, Value};
+
+use super::{group_word, Context, MatrixWriter, NameCache, Row};
+
+#[derive(Default)]
+pub struct Json {
+    first: bool,
+    names: NameCache,
+    /// The last port set written: its text and its JSON.
+    last_ports: Option<(String, String)>,
+}
+
+pub fn ports_json(p: &Ports) -> Value {
+    match p {
+        Ports::All => json!("All"),
+        Ports::Some(protos) => {
+            let mut m = Map::new();
+            for (proto, ranges) in protos {
+                let list: Vec<String> = ranges.iter().map(|&(a, b)| interval_text(a, b)).collect();
+                m.insert(proto.as_str().to_string(), json!(list));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+impl MatrixWriter for Json {
+    fn begin(&mut self, out: &mut dyn Write, ctx: &Context) -> io::Result<()> {
+        self.first = true;
+        write!(
+            out,
+            "{{\n  \"schema\": \"moat.matrix/v1\",\n  \"group\": \"{}\",\n  \"connections\": [",
+            group_word(ctx.by)
+        )
+    }
+
+    fn row(&mut self, out: &mut dyn Write, ctx: &Context, row: &Row) -> io::Result<()> {
+        let c = row.conn;
+        out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
+        self.first = false;
+        if self
+            .last_ports
+            .as_ref()
+            .is_none_or(|(t, _)| t != row.ports_text)
+        {
+            self.last_ports = Some((
+                row.ports_text.to_string(),
+                ports_json(row.ports).to_string(),
+            ));
+        }
+        out.write_all(b"{\"from\":")?;
+        out.write_all(
+            self.names
+                .get(c.from, || json!(ctx.name(c.from)).to_string())
+                .as_bytes(),
+        )?;
+        out.write_all(b",\"to\":")?;
+        out.write_all(
+            self.names
+                .get(c.to, || json!(ctx.name(c.to)).to_string())
+                .as_bytes(),
+        )?;
+        out.write_all(b",\"ports\":")?;
+        if let Some((_, j)) = &self.last_ports {
+            out.write_all(j.as_bytes())?;
+        }
+        if !c.uniform {
+            write!(
+                out,
+                ",\"pairs\":{},\"total\":{},\"samePorts\":{}",
+                c.pairs, c.total, c.same_ports
+            )?;
+        }
+        out.write_all(b"}")
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        _ctx: &Context,
+        count: u64,
+        note: Option<&str>,
+    ) -> io::Result<()> {
+        if !self.first {
+            out.write_all(b"\n  ")?;
+        }
+        write!(
+            out,
+            "],\n  \"count\": {count},\n  \"truncated\": {}",
+            note.is_some()
+        )?;
+        if let Some(n) = note {
+            write!(out, ",\n  \"note\": {}", json!(n))?;
+        }
+        out.write_all(b"\n}\n")
+    }
+}

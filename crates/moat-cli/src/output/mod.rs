@@ -1,0 +1,135 @@
+//! Output writers. Matrix writers stream: one connection at a time into a `Write`.
+
+pub mod matrix_csv;
+pub mod matrix_dot;
+pub mod matrix_json;
+pub mod matrix_md;
+pub mod matrix_mermaid;
+pub mod matrix_text;
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use moat::matrix::{Connection, GroupBy, Groups, Matrix, Ports};
+
+/// What every writer may read.
+pub struct Context<'a, 'e> {
+    pub matrix: &'a Matrix<'e>,
+    pub groups: &'a Groups,
+    /// Groups with a selected member, in order (for headers and node lists).
+    pub shown: &'a [usize],
+    pub by: GroupBy,
+}
+
+impl Context<'_, '_> {
+    pub fn name(&self, g: u32) -> &str {
+        &self.groups.names[g as usize]
+    }
+}
+
+/// A connection ready to print: its ports as a value and as text.
+pub struct Row<'a> {
+    pub conn: &'a Connection,
+    pub ports: &'a Ports,
+    pub ports_text: &'a str,
+}
+
+impl Row<'_> {
+    /// Why a grouped connection is not the same for every member pair, if it is not.
+    pub fn variation(&self) -> Option<String> {
+        let c = self.conn;
+        if c.uniform {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if c.pairs < c.total {
+            parts.push(format!("{} of {} pairs", c.pairs, c.total));
+        }
+        if !c.same_ports {
+            parts.push("ports differ by pair".to_string());
+        }
+        Some(parts.join(", "))
+    }
+}
+
+pub trait MatrixWriter {
+    fn begin(&mut self, out: &mut dyn Write, ctx: &Context) -> io::Result<()>;
+    fn row(&mut self, out: &mut dyn Write, ctx: &Context, row: &Row) -> io::Result<()>;
+    /// `note`: why the output stopped early, and how to get the rest.
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        ctx: &Context,
+        count: u64,
+        note: Option<&str>,
+    ) -> io::Result<()>;
+}
+
+pub fn matrix_writer(format: crate::cli::MatrixFormat) -> Box<dyn MatrixWriter> {
+    use crate::cli::MatrixFormat as F;
+    match format {
+        F::Text => Box::new(matrix_text::Text::default()),
+        F::Json => Box::new(matrix_json::Json::default()),
+        F::Csv => Box::new(matrix_csv::Csv::default()),
+        F::Md => Box::new(matrix_md::Markdown),
+        F::Dot => Box::new(matrix_dot::Dot::default()),
+        F::Mermaid => Box::new(matrix_mermaid::Mermaid),
+    }
+}
+
+/// Port sets are few: describe each once (neighbouring rows often share one).
+#[derive(Default)]
+pub struct PortsCache {
+    map: HashMap<Vec<u64>, usize>,
+    items: Vec<(Ports, String)>,
+    last_key: Vec<u64>,
+    last: Option<usize>,
+}
+
+impl PortsCache {
+    pub fn get(&mut self, m: &Matrix, set: &[u64]) -> &(Ports, String) {
+        if let Some(i) = self.last {
+            if self.last_key.as_slice() == set {
+                return &self.items[i];
+            }
+        }
+        let i = match self.map.get(set) {
+            Some(&i) => i,
+            None => {
+                let p = m.ports.describe(set);
+                let t = p.to_string();
+                self.items.push((p, t));
+                self.map.insert(set.to_vec(), self.items.len() - 1);
+                self.items.len() - 1
+            }
+        };
+        self.last_key.clear();
+        self.last_key.extend_from_slice(set);
+        self.last = Some(i);
+        &self.items[i]
+    }
+}
+
+/// Per-group text computed once (escaped names).
+#[derive(Default)]
+pub struct NameCache {
+    names: Vec<Option<String>>,
+}
+
+impl NameCache {
+    pub fn get(&mut self, g: u32, make: impl FnOnce() -> String) -> &str {
+        let i = g as usize;
+        if self.names.len() <= i {
+            self.names.resize(i + 1, None);
+        }
+        self.names[i].get_or_insert_with(make)
+    }
+}
+
+pub fn group_word(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Pod => "pod",
+        GroupBy::Workload => "workload",
+        GroupBy::Namespace => "namespace",
+    }
+}

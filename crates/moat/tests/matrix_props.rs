@@ -1,0 +1,520 @@
+//! The matrix agrees with the engine on every flow, and the engine agrees with a naive
+//! evaluator written straight from the NetworkPolicy v1 reference, on random clusters
+//! (labels, selectors with every operator, named ports, port ranges, ipBlocks with except,
+//! IPv4 and IPv6 pod IPs, hostNetwork pods, multi-replica workloads).
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use moat::engine::{Engine, Flow, Target};
+use moat::load::{load_str, LoadOptions};
+use moat::matrix::{Aggregator, GroupBy, Groups, Matrix, Selection};
+use moat::model::{Cluster, Direction, LabelSelector, PeerKind, PortMatch, Protocol};
+use proptest::prelude::*;
+
+/// A small deterministic generator: proptest hands over the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const NAMESPACES: [&str; 3] = ["alpha", "beta", "gamma"];
+const APPS: [&str; 3] = ["web", "api", "db"];
+const TIERS: [&str; 2] = ["front", "back"];
+const POD_IPS: [&str; 6] = [
+    "10.0.0.5",
+    "10.0.1.7",
+    "10.1.0.9",
+    "192.168.1.4",
+    "2001:db8::5",
+    "2001:db8:1::9",
+];
+const CIDRS: [(&str, &[&str]); 6] = [
+    ("10.0.0.0/16", &["10.0.1.0/24"]),
+    ("10.0.0.0/8", &[]),
+    ("0.0.0.0/0", &["10.0.0.0/8", "192.168.0.0/16"]),
+    ("192.168.1.0/24", &[]),
+    ("2001:db8::/32", &["2001:db8:1::/48"]),
+    ("::/0", &[]),
+];
+/// Addresses to try as external peers (some are pod IPs: those resolve to the pod).
+const PROBE_IPS: [&str; 10] = [
+    "10.0.0.5",
+    "10.0.0.200",
+    "10.0.1.1",
+    "10.2.3.4",
+    "192.168.1.9",
+    "192.168.7.7",
+    "8.8.8.8",
+    "2001:db8::77",
+    "2001:db8:1::1",
+    "2a00::1",
+];
+const PORTS: [u16; 9] = [53, 80, 443, 5432, 8080, 8443, 9000, 1, 65535];
+
+fn labels(r: &mut Rng, indent: &str) -> String {
+    let mut s = String::new();
+    if r.chance(85) {
+        let _ = writeln!(s, "{indent}app: {}", r.pick(&APPS));
+    }
+    if r.chance(60) {
+        let _ = writeln!(s, "{indent}tier: {}", r.pick(&TIERS));
+    }
+    if s.is_empty() {
+        let _ = writeln!(s, "{indent}none: \"\"");
+    }
+    s
+}
+
+fn selector(r: &mut Rng, keys: &[(&str, &[&str])], indent: &str) -> String {
+    let mut s = String::new();
+    match r.below(4) {
+        0 => s.push_str("{}\n"),
+        1 => {
+            let (k, vs) = keys[r.below(keys.len())];
+            let _ = write!(s, "\n{indent}matchLabels: {{{k}: {}}}\n", r.pick(vs));
+        }
+        _ => {
+            let _ = write!(s, "\n{indent}matchExpressions:\n");
+            for _ in 0..1 + r.below(2) {
+                let (k, vs) = keys[r.below(keys.len())];
+                let op = r.pick(&["In", "NotIn", "Exists", "DoesNotExist"]);
+                let values = if op == "In" || op == "NotIn" {
+                    format!(", values: [{}, {}]", r.pick(vs), r.pick(vs))
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "{indent}- {{key: {k}, operator: {op}{values}}}");
+            }
+        }
+    }
+    s
+}
+
+fn cluster_yaml(r: &mut Rng) -> String {
+    let mut y = String::new();
+    for ns in NAMESPACES {
+        let env = r.pick(&["prod", "dev"]);
+        let _ = write!(y, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels: {{env: {env}}}\n---\n");
+    }
+    let container_ports = |r: &mut Rng| {
+        let mut s = String::from(
+            "      containers:\n        - name: c\n          image: x\n          ports:\n",
+        );
+        let _ = writeln!(
+            s,
+            "            - {{name: http, containerPort: {}}}",
+            r.pick(&["80", "8080", "9000"])
+        );
+        if r.chance(50) {
+            s.push_str("            - {name: dns, containerPort: 53, protocol: UDP}\n");
+        }
+        if r.chance(40) {
+            s.push_str("            - {name: db, containerPort: 5432}\n");
+        }
+        s
+    };
+    let n = 3 + r.below(5);
+    let mut ips_used = 0;
+    for i in 0..n {
+        let ns = r.pick(&NAMESPACES);
+        if r.chance(50) {
+            let replicas = 1 + r.below(2);
+            let l = labels(r, "        ");
+            let _ = write!(
+                y,
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\n  namespace: {ns}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{x: y}}}}\n  template:\n    metadata:\n      labels:\n{l}    spec:\n{}",
+                container_ports(r)
+            );
+        } else {
+            let l = labels(r, "    ");
+            let host = if r.chance(15) {
+                "  hostNetwork: true\n"
+            } else {
+                ""
+            };
+            let spec = container_ports(r).replace("\n      ", "\n  ");
+            let spec = spec.strip_prefix("      ").unwrap_or(&spec).to_string();
+            let _ = write!(y, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: {ns}\n  labels:\n{l}spec:\n{host}  {spec}");
+            if ips_used < POD_IPS.len() && r.chance(70) {
+                let _ = writeln!(y, "status:\n  podIP: {}", POD_IPS[ips_used]);
+                ips_used += 1;
+            }
+        }
+        y.push_str("---\n");
+    }
+    let pod_keys: &[(&str, &[&str])] = &[("app", &APPS), ("tier", &TIERS)];
+    let ns_keys: &[(&str, &[&str])] = &[
+        ("env", &["prod", "dev"]),
+        ("kubernetes.io/metadata.name", &NAMESPACES),
+    ];
+    for p in 0..r.below(5) {
+        let ns = r.pick(&NAMESPACES);
+        let types = r.pick(&["[Ingress]", "[Egress]", "[Ingress, Egress]", ""]);
+        let _ = write!(y, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: {ns}\nspec:\n  podSelector: {}", selector(r, pod_keys, "    "));
+        if !types.is_empty() {
+            let _ = writeln!(y, "  policyTypes: {types}");
+        }
+        for dir in ["ingress", "egress"] {
+            if r.chance(30) {
+                continue;
+            }
+            let _ = writeln!(y, "  {dir}:");
+            for _ in 0..r.below(3) {
+                y.push_str("    - ");
+                let mut first = true;
+                let mut field = |y: &mut String, s: String| {
+                    if first {
+                        y.push_str(&s);
+                        first = false;
+                    } else {
+                        let _ = write!(y, "      {s}");
+                    }
+                };
+                if r.chance(75) {
+                    let peers_word = if dir == "ingress" { "from" } else { "to" };
+                    let mut s = format!("{peers_word}:\n");
+                    for _ in 0..1 + r.below(2) {
+                        match r.below(4) {
+                            0 => {
+                                let (cidr, excepts) = CIDRS[r.below(CIDRS.len())];
+                                let _ = writeln!(
+                                    s,
+                                    "        - ipBlock: {{cidr: \"{cidr}\", except: [{}]}}",
+                                    excepts
+                                        .iter()
+                                        .map(|e| format!("\"{e}\""))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                );
+                            }
+                            1 => {
+                                let _ = write!(
+                                    s,
+                                    "        - podSelector: {}",
+                                    selector(r, pod_keys, "            ")
+                                );
+                            }
+                            2 => {
+                                let _ = write!(
+                                    s,
+                                    "        - namespaceSelector: {}",
+                                    selector(r, ns_keys, "            ")
+                                );
+                            }
+                            _ => {
+                                let _ = write!(
+                                    s,
+                                    "        - namespaceSelector: {}",
+                                    selector(r, ns_keys, "            ")
+                                );
+                                let _ = write!(
+                                    s,
+                                    "          podSelector: {}",
+                                    selector(r, pod_keys, "            ")
+                                );
+                            }
+                        }
+                    }
+                    field(&mut y, s);
+                }
+                if r.chance(70) {
+                    let mut s = String::from("ports:\n");
+                    for _ in 0..1 + r.below(2) {
+                        let proto = r.pick(&["TCP", "UDP", "SCTP", "TCP"]);
+                        match r.below(4) {
+                            0 => {
+                                let _ = writeln!(s, "        - {{protocol: {proto}}}");
+                            }
+                            1 => {
+                                let _ = writeln!(
+                                    s,
+                                    "        - {{protocol: {proto}, port: {}}}",
+                                    r.pick(&["53", "80", "443", "5432", "8080"])
+                                );
+                            }
+                            2 => {
+                                let (a, b) = [(8000, 8999), (1, 1024), (443, 8443), (9000, 9000)]
+                                    [r.below(4)];
+                                let _ = writeln!(
+                                    s,
+                                    "        - {{protocol: {proto}, port: {a}, endPort: {b}}}"
+                                );
+                            }
+                            _ => {
+                                let _ = writeln!(
+                                    s,
+                                    "        - {{protocol: {proto}, port: {}}}",
+                                    r.pick(&["http", "dns", "db"])
+                                );
+                            }
+                        }
+                    }
+                    field(&mut y, s);
+                }
+                if first {
+                    y.push_str("{}\n");
+                }
+            }
+            if y.ends_with(&format!("  {dir}:\n")) {
+                y.push_str("    []\n");
+            }
+        }
+        y.push_str("---\n");
+    }
+    y
+}
+
+// ---- The naive reference evaluator, from the API reference text. ----
+
+fn sel_matches(sel: &LabelSelector, labels: &moat::model::Labels) -> bool {
+    sel.requirements.iter().all(|req| {
+        let v = labels.get(&req.key);
+        match req.op {
+            moat::model::Operator::In => v.is_some_and(|v| req.values.contains(v)),
+            moat::model::Operator::NotIn => v.is_none_or(|v| !req.values.contains(v)),
+            moat::model::Operator::Exists => v.is_some(),
+            moat::model::Operator::DoesNotExist => v.is_none(),
+        }
+    })
+}
+
+fn in_cidr(c: &moat::model::Cidr, ip: IpAddr) -> bool {
+    let r = c.range();
+    r.contains(ip)
+}
+
+/// Does `peer` (a target) match one entry of a rule's peer list, for a policy of `policy_ns`?
+fn peer_matches(c: &Cluster, policy_ns: &str, kind: &PeerKind, peer: Target) -> bool {
+    match kind {
+        PeerKind::IpBlock(b) => {
+            let ips: Vec<IpAddr> = match peer {
+                Target::External(ip) => vec![ip],
+                Target::Endpoint(e) => c.endpoints[e].ips.clone(),
+            };
+            ips.iter()
+                .any(|&ip| in_cidr(&b.cidr, ip) && !b.except.iter().any(|x| in_cidr(x, ip)))
+        }
+        PeerKind::Selectors { namespace, pod } => {
+            let Target::Endpoint(e) = peer else {
+                return false;
+            };
+            let ep = &c.endpoints[e];
+            if ep.host_network {
+                return false;
+            }
+            let ns = &c.namespaces[ep.namespace];
+            let ns_ok = match namespace {
+                None => ns.name == policy_ns,
+                Some(s) => sel_matches(s, &ns.labels),
+            };
+            ns_ok && pod.as_ref().is_none_or(|s| sel_matches(s, &ep.labels))
+        }
+    }
+}
+
+fn side_allows(
+    c: &Cluster,
+    d: Direction,
+    subject: usize,
+    peer: Target,
+    dst: Target,
+    port: u16,
+    proto: Protocol,
+) -> bool {
+    let ep = &c.endpoints[subject];
+    if ep.host_network {
+        return true;
+    }
+    let ns = &c.namespaces[ep.namespace].name;
+    let isolating: Vec<_> = c
+        .policies
+        .iter()
+        .filter(|p| {
+            &p.namespace == ns && p.policy_types.has(d) && sel_matches(&p.pod_selector, &ep.labels)
+        })
+        .collect();
+    if isolating.is_empty() {
+        return true;
+    }
+    isolating.iter().any(|p| {
+        p.rules(d).iter().any(|r| {
+            let peer_ok = r.peers.as_ref().is_none_or(|ps| {
+                ps.iter()
+                    .any(|x| peer_matches(c, &p.namespace, &x.kind, peer))
+            });
+            let port_ok = r.ports.as_ref().is_none_or(|ps| {
+                ps.iter().any(|pp| {
+                    pp.protocol == proto
+                        && match &pp.port {
+                            PortMatch::All => true,
+                            PortMatch::Range(a, b) => *a <= port && port <= *b,
+                            PortMatch::Named(n) => match dst {
+                                Target::Endpoint(e) => c.endpoints[e]
+                                    .ports
+                                    .iter()
+                                    .find(|cp| {
+                                        cp.protocol == proto
+                                            && cp.name.as_deref() == Some(n.as_str())
+                                    })
+                                    .is_some_and(|cp| cp.port == port),
+                                Target::External(_) => false,
+                            },
+                        }
+                })
+            });
+            peer_ok && port_ok
+        })
+    })
+}
+
+fn naive_allowed(c: &Cluster, f: &Flow) -> bool {
+    if let (Target::Endpoint(a), Target::Endpoint(b)) = (f.src, f.dst) {
+        if a == b && !c.endpoints[a].has_several_pods() {
+            return true;
+        }
+    }
+    let egress = match f.src {
+        Target::Endpoint(s) => {
+            side_allows(c, Direction::Egress, s, f.dst, f.dst, f.port, f.protocol)
+        }
+        Target::External(_) => true,
+    };
+    let ingress = match f.dst {
+        Target::Endpoint(d) => {
+            side_allows(c, Direction::Ingress, d, f.src, f.dst, f.port, f.protocol)
+        }
+        Target::External(_) => true,
+    };
+    egress && ingress
+}
+
+fn engine_for(seed: u64) -> (Engine, String) {
+    let mut r = Rng(seed | 1);
+    let yaml = cluster_yaml(&mut r);
+    let loaded = load_str("random.yaml", &yaml, &LoadOptions::default());
+    assert!(
+        loaded.problems.is_empty(),
+        "generator wrote bad YAML: {:#?}\n{yaml}",
+        loaded.problems
+    );
+    (Engine::new(loaded.cluster), yaml)
+}
+
+fn targets(e: &Engine) -> Vec<Target> {
+    let mut t: Vec<Target> = (0..e.cluster().endpoints.len())
+        .map(Target::Endpoint)
+        .collect();
+    t.extend(PROBE_IPS.iter().map(|s| e.resolve_ip(s.parse().unwrap())));
+    t
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn matrix_engine_and_naive_reference_agree_on_every_flow(seed in any::<u64>()) {
+        let (engine, yaml) = engine_for(seed);
+        let m = Matrix::new(&engine, &[]);
+        let c = engine.cluster();
+        let ts = targets(&engine);
+        for &src in &ts {
+            for &dst in &ts {
+                if matches!((src, dst), (Target::External(_), Target::External(_))) {
+                    continue;
+                }
+                for protocol in Protocol::ALL {
+                    for &port in &PORTS {
+                        let f = Flow { src, dst, port, protocol };
+                        let engine_says = engine.allowed(&f);
+                        prop_assert_eq!(m.allows(src, dst, port, protocol), engine_says,
+                            "matrix vs engine on {:?}\n{}", f, yaml);
+                        prop_assert_eq!(naive_allowed(c, &f), engine_says,
+                            "naive reference vs engine on {:?}\n{}", f, yaml);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pod_view_connections_are_exactly_the_allowed_pairs(seed in any::<u64>()) {
+        let (engine, yaml) = engine_for(seed);
+        let m = Matrix::new(&engine, &[]);
+        let groups = Groups::build(&m, GroupBy::Pod);
+        let sel = Selection::default();
+        let agg = Aggregator::new(&m, &groups, &sel);
+        let mut got = std::collections::BTreeMap::new();
+        agg.for_each(&agg.source_groups(), |conn| {
+            got.insert((conn.from, conn.to), conn.ports.clone());
+            true
+        });
+        let ne = engine.cluster().endpoints.len();
+        let unit_target = |u: usize| if u < ne { Target::Endpoint(u) } else { Target::External(m.ips.parts()[u - ne].first()) };
+        for a in 0..groups.unit_count() {
+            for b in 0..groups.unit_count() {
+                if a >= ne && b >= ne {
+                    continue;
+                }
+                let (ta, tb) = (unit_target(a), unit_target(b));
+                // An external range's first address may be a pod IP: then it is that pod.
+                if ta != engine.resolve_ip_target(ta) || tb != engine.resolve_ip_target(tb) {
+                    continue;
+                }
+                let want = m.allowed_ports(ta, tb);
+                let key = (groups.of_unit[a], groups.of_unit[b]);
+                match got.get(&key) {
+                    Some(p) => prop_assert_eq!(p, &want, "ports of {:?}\n{}", key, yaml),
+                    None => prop_assert!(want.iter().all(|w| *w == 0), "missing {:?}\n{}", key, yaml),
+                }
+            }
+        }
+    }
+}
+
+trait ResolveTarget {
+    fn resolve_ip_target(&self, t: Target) -> Target;
+}
+
+impl ResolveTarget for Engine {
+    fn resolve_ip_target(&self, t: Target) -> Target {
+        match t {
+            Target::External(ip) => self.resolve_ip(ip),
+            t => t,
+        }
+    }
+}
+
+#[test]
+fn generated_clusters_exercise_the_features() {
+    // The generator must produce named ports, ipBlocks, hostNetwork and multi-replica
+    // workloads in a reasonable share of clusters, or the property proves little.
+    let mut named = 0;
+    let mut ipblocks = 0;
+    let mut policies = 0;
+    for seed in 1..200u64 {
+        let (_, yaml) = engine_for(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        named += usize::from(yaml.contains("port: http") || yaml.contains("port: dns"));
+        ipblocks += usize::from(yaml.contains("ipBlock"));
+        policies += usize::from(yaml.contains("NetworkPolicy"));
+    }
+    assert!(
+        named > 20 && ipblocks > 40 && policies > 100,
+        "named {named}, ipBlock {ipblocks}, policies {policies}"
+    );
+}
