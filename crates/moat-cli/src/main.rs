@@ -12,6 +12,7 @@ fn main() {
     let result = match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(shell, &mut cli::Cli::command(), "moat", &mut std::io::stdout());
             Ok(0)

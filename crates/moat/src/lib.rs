@@ -11,3 +11,4 @@ pub mod load;
 pub mod model;
 pub mod engine;
 pub mod check;
+pub mod lint;
