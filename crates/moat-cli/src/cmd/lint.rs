@@ -217,6 +217,14 @@ pub fn text_report(diags: &[Diagnostic], texts: &HashMap<&str, &str>) -> String 
                     });
                 }
             }
+            // Source order, as rustc shows them; the primary keeps its `^`.
+            frames.sort_by(|a, b| {
+                (&a.span.file, a.span.line, a.span.col).cmp(&(
+                    &b.span.file,
+                    b.span.line,
+                    b.span.col,
+                ))
+            });
             write_frames(&mut out, &frames, texts, width);
             let _ = writeln!(out, "{pad} |");
         }

@@ -1,7 +1,7 @@
 //! Narrowing a diagnostic from its object to the offending field, and reading the object's
 //! `moat.dev/ignore` annotation. The model keeps positions of objects, rules and peers only;
-//! fields such as `spec.podSelector` are found again in the source text, parsed once per file
-//! and only for files that have diagnostics.
+//! fields such as `spec.podSelector` are found again in the source text, parsed only around
+//! the objects that have diagnostics.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,9 +14,14 @@ use crate::yaml::{parse_stream, Node, Value};
 /// The annotation that silences rules for one object: `moat.dev/ignore: "rule-a,rule-b"`.
 pub const IGNORE_ANNOTATION: &str = "moat.dev/ignore";
 
-/// The objects of one file: top-level documents and the items of `List`s, by position.
+/// The objects of one file, parsed lazily one `---` segment at a time (a large input with a
+/// few findings is not parsed again whole): top-level documents and the items of `List`s.
 struct FileIndex {
-    objects: Vec<Node>,
+    name: Arc<str>,
+    text: String,
+    /// (first line, byte offset) of each segment: the file start and every `---` line.
+    segments: Vec<(u32, usize)>,
+    parsed: HashMap<usize, Vec<Node>>,
 }
 
 impl FileIndex {
@@ -26,22 +31,63 @@ impl FileIndex {
         } else {
             text.to_string()
         };
-        let mut objects = Vec::new();
-        let name: Arc<str> = Arc::from(name);
-        for doc in parse_stream(&name, &text).into_iter().flatten().flatten() {
-            collect(doc, &mut objects, 0);
+        let mut segments = vec![(1, 0)];
+        let mut offset = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            if i > 0 && line.starts_with("---") {
+                segments.push((i as u32 + 1, offset));
+            }
+            offset += line.len();
         }
-        objects.sort_by_key(|n| (n.span.line, n.span.col));
-        FileIndex { objects }
+        FileIndex {
+            name: Arc::from(name),
+            text,
+            segments,
+            parsed: HashMap::new(),
+        }
+    }
+
+    fn segment(&mut self, si: usize) -> &[Node] {
+        let (first_line, from) = self.segments[si];
+        let to = self.segments.get(si + 1).map_or(self.text.len(), |s| s.1);
+        let (name, text) = (&self.name, &self.text);
+        self.parsed.entry(si).or_insert_with(|| {
+            let mut objects = Vec::new();
+            for mut doc in parse_stream(name, &text[from..to])
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                shift(&mut doc, first_line - 1);
+                collect(doc, &mut objects, 0);
+            }
+            objects.sort_by_key(|n| (n.span.line, n.span.col));
+            objects
+        })
     }
 
     /// The object whose document starts at `span`, or else the last one starting before it.
-    fn object_at(&self, span: &Span) -> Option<&Node> {
+    fn object_at(&mut self, span: &Span) -> Option<&Node> {
+        let si = self
+            .segments
+            .partition_point(|s| s.0 <= span.line)
+            .checked_sub(1)?;
+        let objects = self.segment(si);
         let key = (span.line, span.col);
-        let i = self
-            .objects
-            .partition_point(|n| (n.span.line, n.span.col) <= key);
-        i.checked_sub(1).map(|i| &self.objects[i])
+        let i = objects.partition_point(|n| (n.span.line, n.span.col) <= key);
+        i.checked_sub(1).map(|i| &objects[i])
+    }
+}
+
+fn shift(node: &mut Node, lines: u32) {
+    node.span.line += lines;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, lines)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, lines);
+            shift(v, lines);
+        }),
+        _ => {}
     }
 }
 
@@ -177,7 +223,6 @@ pub fn locate(diags: Vec<Diagnostic>, sources: &[Source]) -> Vec<Diagnostic> {
         if object.span == span && !d.path.is_empty() {
             d.span = Some(find(object, &d.path).span.clone());
         }
-        let _ = object;
         for r in &mut d.related {
             let Some(rspan) = r.span.clone() else {
                 continue;
@@ -207,8 +252,12 @@ mod tests {
     #[test]
     fn finds_fields_and_dotted_label_keys() {
         let text = "kind: NetworkPolicy\nspec:\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: x\n";
-        let idx = FileIndex::build("f.yaml", text);
-        let obj = &idx.objects[0];
+        let mut idx = FileIndex::build("f.yaml", text);
+        let obj = idx
+            .object_at(&Span::new(Arc::from("f.yaml"), 1, 1))
+            .cloned()
+            .unwrap();
+        let obj = &obj;
         assert_eq!(find(obj, "spec.egress[0].to[0]").span.line, 5);
         assert_eq!(
             find(
