@@ -199,7 +199,8 @@ fn unknown_field_suggests_the_real_field() {
         helps,
         [
             "rename `podselector` to `podSelector`",
-            "rename `policyType` to `policyTypes`"
+            "rename `policyType` to `policyTypes`",
+            "rename `matchLabel` to `matchLabels`"
         ]
     );
 }

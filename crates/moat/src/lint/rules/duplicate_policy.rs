@@ -32,7 +32,7 @@ impl Rule for DuplicatePolicy {
                 )
                 .at(Some(cx.policy_ref(i)), Some(b.span.clone()), "metadata.name")
                 .label("duplicate name")
-                .related(Some(a.span.clone()), "", "first defined here")
+                .related(Some(a.span.clone()), "metadata.name", "first defined here")
                 .help("rename one of them, or merge their rules into one policy"),
             );
         }
