@@ -33,6 +33,11 @@ pub enum Command {
     /// Every allowed connection between workloads, pods and external address ranges, with its ports.
     #[command(after_help = MATRIX_HELP)]
     Matrix(MatrixArgs),
+    /// Report mistakes in NetworkPolicies and their context (rules: `moat lint --list-rules`).
+    #[command(
+        after_help = "Exit status: 0 without error-level findings, 1 with any (`--deny warnings`: warnings too), 2 on unreadable input.\n\nConfig: the nearest .moat.yaml upward from the first PATH (severity, skip, systemNamespaces).\nSilence rules for one object: annotation `moat.dev/ignore: \"rule-a,rule-b\"`.\n\nExamples:\n  moat lint examples/seed-001\n  moat lint manifests/ --output sarif > moat.sarif\n  moat lint --list-rules --output md > docs/rules.md"
+    )]
+    Lint(LintArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -167,4 +172,49 @@ pub struct ExplainArgs {
     pub protocol: String,
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: ExplainFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    /// Markdown (with --list-rules: the rules reference, docs/rules.md).
+    Md,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DenyLevel {
+    /// Warnings count as errors for the exit status.
+    Warnings,
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
+    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    pub paths: Vec<PathBuf>,
+    /// Namespace of objects that name none.
+    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
+    pub namespace: String,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: LintFormat,
+    /// Run only this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Do not run this rule (repeatable).
+    #[arg(long = "skip", value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Make warnings fail the run (exit 1).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<DenyLevel>,
+    /// Config file to use instead of the nearest .moat.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .moat.yaml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// List the rules (with --output md: the rules reference) and exit.
+    #[arg(long)]
+    pub list_rules: bool,
 }

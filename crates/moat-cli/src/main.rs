@@ -14,6 +14,7 @@ fn main() {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
         cli::Command::Matrix(args) => cmd::matrix::run(&args),
+        cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -226,6 +226,7 @@ impl Loader<'_> {
     ) {
         let mut ports = Vec::new();
         let mut host_network = false;
+        let mut images = Vec::new();
         if let Some(spec) = spec {
             host_network = spec
                 .get("hostNetwork")
@@ -239,6 +240,14 @@ impl Loader<'_> {
                 for (i, c) in ctx.seq(list, &cp).iter().enumerate() {
                     let path = index(&cp, i);
                     let Some(c) = ctx.map(c, &path) else { continue };
+                    if field == "containers" {
+                        images.push(
+                            c.get("image")
+                                .and_then(Node::as_str)
+                                .unwrap_or_default()
+                                .to_string(),
+                        );
+                    }
                     let Some(plist) = c.get("ports") else {
                         continue;
                     };
@@ -262,6 +271,7 @@ impl Loader<'_> {
             ports,
             ips,
             host_network,
+            images,
             span: doc.span.clone(),
         });
     }

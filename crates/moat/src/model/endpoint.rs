@@ -41,6 +41,8 @@ pub struct Endpoint {
     /// `status.podIP`/`podIPs` (Pods only).
     pub ips: Vec<IpAddr>,
     pub host_network: bool,
+    /// Container images of `containers`, in order (CNI detection in lint).
+    pub images: Vec<String>,
     pub span: Span,
 }
 

@@ -1,0 +1,83 @@
+use super::{default_deny_yaml, isolates_namespace};
+use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
+use crate::load::ObjectRef;
+use crate::model::Direction;
+
+pub struct NamespaceWithoutDefaultDeny;
+
+static META: RuleMeta = RuleMeta {
+    id: "namespace-without-default-deny",
+    default_severity: Severity::Warning,
+    summary: "A namespace with workloads has no default-deny for ingress, or for egress (one finding each). System namespaces are excluded.",
+    why: "Without a policy that selects every pod (`podSelector: {}`) for a direction, every new pod starts fully open in that direction; zero trust needs the deny first and explicit allows after it.",
+    example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n# ... and no NetworkPolicy with podSelector: {} in team-a",
+    fix: "Add a default-deny for the direction (and allow DNS when it is egress).\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: team-a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
+};
+
+impl Rule for NamespaceWithoutDefaultDeny {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let cluster = cx.engine.cluster();
+        let mut covered = vec![[false, false]; cluster.namespaces.len()];
+        for (_, p) in cx.policies() {
+            if let Some(ns) = cluster.find_namespace(&p.namespace) {
+                covered[ns][0] |= isolates_namespace(p, Direction::Ingress);
+                covered[ns][1] |= isolates_namespace(p, Direction::Egress);
+            }
+        }
+        for (ns, n) in cluster.namespaces.iter().enumerate() {
+            let pods = &cx.ns_endpoints[ns];
+            if pods.is_empty() || cx.is_system_namespace(&n.name) {
+                continue;
+            }
+            let object = ObjectRef {
+                kind: "Namespace".into(),
+                namespace: None,
+                name: n.name.clone(),
+            };
+            // Point at the Namespace object, or else at the first workload in it.
+            let (span, path) = match &n.span {
+                Some(s) => (s.clone(), "metadata.name"),
+                None => (
+                    cluster.endpoints[pods[0]].span.clone(),
+                    "metadata.namespace",
+                ),
+            };
+            for (i, d) in [Direction::Ingress, Direction::Egress]
+                .into_iter()
+                .enumerate()
+            {
+                if covered[ns][i] {
+                    continue;
+                }
+                let dir = d.field();
+                let mut help = format!(
+                    "add a NetworkPolicy with `podSelector: {{}}` and `policyTypes: [{}]` in {}",
+                    d.as_str(),
+                    n.name
+                );
+                if d == Direction::Egress {
+                    help.push_str(", together with a DNS egress policy");
+                }
+                out.push(
+                    Diagnostic::new(
+                        META.id,
+                        META.default_severity,
+                        format!(
+                            "namespace {} has {} workload(s) and no default-deny for {dir}: every pod there is open for {dir} unless a policy selects it",
+                            n.name,
+                            pods.len()
+                        ),
+                    )
+                    .at(Some(object.clone()), Some(span.clone()), path)
+                    .label(format!("no default-deny {dir}"))
+                    .help(help)
+                    .fix(default_deny_yaml(&n.name, &format!("default-deny-{dir}"), &[d])),
+                );
+            }
+        }
+    }
+}
