@@ -12,6 +12,7 @@ fn main() {
     let result = match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Gen(args) => cmd::gen::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
