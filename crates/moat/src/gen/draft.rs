@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::emit::{header, scalar, MANAGED_MARKER};
+use super::emit::scalar;
 use super::kyverno::SYSTEM_NAMESPACES;
 use crate::model::labels::is_dns1123_label;
 use crate::model::{Cluster, EndpointKind, Labels, Protocol};
@@ -97,13 +97,11 @@ pub fn draft(cluster: &Cluster, files: &[String]) -> String {
         });
     }
 
-    let what = "a DRAFT intent; review every service, then write the flows";
-    let mut out = if files.is_empty() {
-        format!("{MANAGED_MARKER}: {what}\n")
-    } else {
-        header(what, files)
-    };
-    out = out.replacen(MANAGED_MARKER, "# Drafted by moat gen --from", 1);
+    // Not the managed marker: a draft is meant to be edited, so moat never overwrites it.
+    let mut out = format!(
+        "# Drafted by moat gen --from {}: review every service, then write the flows.\n",
+        files.join(", ")
+    );
     out.push_str(
         "# moat never invents an allow: until you write flows, these services may only use DNS.\n",
     );

@@ -273,6 +273,7 @@ pub fn expectations(plan: &Plan) -> String {
         },
         &[],
     ));
+    let mut internet_probes = Vec::new();
     for (i, svc) in plan.services.iter().enumerate() {
         if !svc.isolate.ingress {
             continue;
@@ -303,9 +304,13 @@ pub fn expectations(plan: &Plan) -> String {
                     protocol,
                     allowed: false,
                 };
-                push(&mut probes, p);
+                internet_probes.push(p);
             }
         }
+    }
+    // Grouped after the outsider probes, so that each comment heads one block.
+    for p in internet_probes {
+        push(&mut probes, p);
     }
     for (i, svc) in plan.services.iter().enumerate() {
         if !svc.isolate.egress {
@@ -389,6 +394,9 @@ fn why_denied(plan: &Plan, from: &Party, to: &Party) -> String {
     let name = |p: &Party| plan.party_name(p);
     if let Some(g) = plan.grants.iter().find(|g| &g.from == to && &g.to == from) {
         return format!("reverse of {}", g.origin);
+    }
+    if let Some(g) = plan.grants.iter().find(|g| &g.from == from && &g.to == to) {
+        return format!("other ports: {} grants only the ports it names", g.origin);
     }
     for g in plan.grants.iter().filter(|g| &g.from == from) {
         if let Some(h) = plan.grants.iter().find(|h| h.from == g.to && &h.to == to) {
