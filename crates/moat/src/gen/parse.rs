@@ -96,7 +96,8 @@ pub(crate) fn near<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a st
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(s, _)| *s > 0.7)
+        // Jaro-Winkler for long names, edit distance for short ones (`wbe` -> `web`).
+        .filter(|(s, c)| *s > 0.7 || (wanted.len() >= 3 && strsim::osa_distance(wanted, c) <= 2))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
