@@ -38,11 +38,53 @@ pub enum Command {
         after_help = "Exit status: 0 without error-level findings, 1 with any (`--deny warnings`: warnings too), 2 on unreadable input.\n\nConfig: the nearest .moat.yaml upward from the first PATH (severity, skip, systemNamespaces).\nSilence rules for one object: annotation `moat.dev/ignore: \"rule-a,rule-b\"`.\n\nExamples:\n  moat lint examples/seed-001\n  moat lint manifests/ --output sarif > moat.sarif\n  moat lint --list-rules --output md > docs/rules.md"
     )]
     Lint(LintArgs),
+    /// Generate NetworkPolicies from an intent file (or draft an intent, or a Kyverno baseline).
+    #[command(after_help = GEN_HELP)]
+    Gen(GenArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+const GEN_HELP: &str = "\
+Exit status: 0 when written, 2 on bad input (every error with file:line).
+
+Examples:
+  moat gen examples/three-tier/intent.yaml                      # policies to stdout
+  moat gen examples/three-tier/intent.yaml -o policies/ --expect expect.yaml --workloads skeleton.yaml
+  moat check policies/ skeleton.yaml --expect expect.yaml
+  moat gen intent.yaml --with k8s/ -o policies/                 # refuse selectors matching no workload
+  moat gen --from k8s/ > intent.yaml                            # draft an intent (flows left as TODO)
+  moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces";
+
+#[derive(Args, Debug)]
+pub struct GenArgs {
+    /// Intent files.
+    #[arg(value_name = "INTENT")]
+    pub intents: Vec<PathBuf>,
+    /// Write into DIR, one file per namespace (`<namespace>.yaml`); default: one stream to stdout.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Also write the expectations proving the policies, for `moat check`.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Also write skeleton workloads (one Deployment per service, peer, DNS) for a dry run with `moat check`.
+    #[arg(long, value_name = "FILE")]
+    pub workloads: Option<PathBuf>,
+    /// Manifests of the real workloads: a selector of the intent matching none is an error (repeatable).
+    #[arg(long = "with", value_name = "MANIFESTS")]
+    pub with: Vec<PathBuf>,
+    /// Draft an intent from existing manifests instead (repeatable); flows are left as a TODO list.
+    #[arg(long, value_name = "MANIFESTS", conflicts_with_all = ["expect", "workloads", "with", "kyverno"])]
+    pub from: Vec<PathBuf>,
+    /// Write a Kyverno ClusterPolicy generating default-deny-all and allow-dns in every new namespace.
+    #[arg(long, conflicts_with_all = ["expect", "workloads", "with"])]
+    pub kyverno: bool,
+    /// Overwrite existing files that moat did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -15,6 +15,7 @@ fn main() {
         cli::Command::Explain(args) => cmd::explain::run(&args),
         cli::Command::Matrix(args) => cmd::matrix::run(&args),
         cli::Command::Lint(args) => cmd::lint::run(&args),
+        cli::Command::Gen(args) => cmd::gen::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -1,0 +1,210 @@
+//! `moat gen`: policies from an intent; or a draft intent (`--from`); or a Kyverno
+//! baseline (`--kyverno`). Files are written atomically, and a file moat did not write
+//! is never overwritten without `--force`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use moat::error::InputError;
+use moat::gen::{
+    check_workloads, draft, expectations, is_managed, kyverno_policy, parse_intents, policy_files,
+    policy_stream, workloads, Dns, IntentSource, Plan,
+};
+use moat::load::{load, LoadOptions};
+
+use crate::cli::{GenArgs, InputArgs};
+use crate::exit::Failure;
+use crate::input;
+
+fn bad(msg: String) -> Failure {
+    Failure::Input(vec![InputError::new(None, "", msg)])
+}
+
+pub fn run(args: &GenArgs) -> Result<i32, Failure> {
+    if !args.from.is_empty() {
+        return run_draft(args);
+    }
+    if args.kyverno {
+        return run_kyverno(args);
+    }
+    if args.intents.is_empty() {
+        return Err(bad("no intent file given (try `moat gen --help`)".into()));
+    }
+    let plan = read_plan(&args.intents)?;
+    if !args.with.is_empty() {
+        let cluster = load_manifests(&args.with)?;
+        let errors = check_workloads(&plan, &cluster);
+        if !errors.is_empty() {
+            return Err(Failure::Input(errors));
+        }
+    }
+    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+    let mut stdout = None;
+    match &args.output {
+        Some(dir) => {
+            for f in policy_files(&plan) {
+                outputs.push((dir.join(format!("{}.yaml", f.namespace)), f.text));
+            }
+        }
+        None => stdout = Some(policy_stream(&plan)),
+    }
+    if let Some(p) = &args.expect {
+        outputs.push((p.clone(), expectations(&plan)));
+    }
+    if let Some(p) = &args.workloads {
+        outputs.push((p.clone(), workloads(&plan)));
+    }
+    write_all(&outputs, args.force)?;
+    if let Some(text) = stdout {
+        print_out(&text)?;
+    }
+    for (path, _) in &outputs {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(0)
+}
+
+fn run_draft(args: &GenArgs) -> Result<i32, Failure> {
+    if !args.intents.is_empty() {
+        return Err(bad(
+            "--from drafts an intent from manifests: give no INTENT with it".into(),
+        ));
+    }
+    let cluster = load_manifests(&args.from)?;
+    let names: Vec<String> = args.from.iter().map(|p| p.display().to_string()).collect();
+    let text = draft(&cluster, &names);
+    match &args.output {
+        Some(dir) => {
+            let path = dir.join("intent.yaml");
+            write_all(&[(path.clone(), text)], args.force)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print_out(&text)?,
+    }
+    Ok(0)
+}
+
+fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
+    let (dns, files) = if args.intents.is_empty() {
+        (Dns::default(), Vec::new())
+    } else {
+        let plan = read_plan(&args.intents)?;
+        match plan.dns {
+            Some(d) => (d, plan.files),
+            None => {
+                return Err(bad(
+                    "the intent turns DNS off; the Kyverno baseline always allows DNS".into(),
+                ))
+            }
+        }
+    };
+    let text = kyverno_policy(&dns, &files);
+    match &args.output {
+        Some(dir) => {
+            let path = dir.join("kyverno-clusterpolicy.yaml");
+            write_all(&[(path.clone(), text)], args.force)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print_out(&text)?,
+    }
+    Ok(0)
+}
+
+fn print_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`moat gen ... | head`) is not an input error worth reporting.
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(bad(format!("<stdout>: {e}"))),
+    }
+}
+
+fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
+    let mut texts = Vec::new();
+    for p in paths {
+        let source = moat::load::read_source(p).map_err(|e| Failure::Input(vec![e]))?;
+        texts.push(source);
+    }
+    let sources: Vec<IntentSource> = texts
+        .iter()
+        .map(|s| IntentSource {
+            name: &s.name,
+            text: &s.text,
+        })
+        .collect();
+    parse_intents(&sources).map_err(Failure::Input)
+}
+
+fn load_manifests(paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
+    let args = InputArgs {
+        paths: paths.to_vec(),
+        namespace: "default".into(),
+        verbose: false,
+    };
+    let sources = input::read_sources(&args)?;
+    let loaded = load(&sources, &LoadOptions::default());
+    if !loaded.problems.is_empty() {
+        return Err(Failure::Input(
+            loaded.problems.into_iter().map(|p| p.error).collect(),
+        ));
+    }
+    Ok(loaded.cluster)
+}
+
+/// Check every target first (so a refusal writes nothing), then write each atomically.
+fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for (path, _) in outputs {
+        if let Err(e) = may_write(path, force) {
+            errors.push(InputError::new(None, "", e));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Input(errors));
+    }
+    for (path, text) in outputs {
+        write_atomic(path, text).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+fn may_write(path: &Path, force: bool) -> Result<(), String> {
+    if force {
+        return Ok(());
+    }
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+        Ok(bytes) if is_managed(&String::from_utf8_lossy(&bytes)) => Ok(()),
+        Ok(_) => Err(format!(
+            "{}: refusing to overwrite a file moat did not write (it lacks the `# Generated by moat gen` header); use --force",
+            path.display()
+        )),
+    }
+}
+
+/// Write to a temporary file in the same directory, then rename over the target: a
+/// reader sees the old file or the new one, never half of one.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.moat-tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
