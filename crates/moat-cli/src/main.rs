@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod endpoint_arg;
 mod exit;
 mod input;
 mod output;

@@ -2,36 +2,17 @@
 
 use std::fmt::Write as _;
 
-use moat::check::{resolve, EndpointSpec};
+use moat::check::resolve;
 use moat::engine::{
     Engine, Explanation, PeerResult, PortResult, SideExplanation, SideOutcome, Target,
 };
-use moat::error::InputError;
 use moat::model::{Direction, Protocol};
 use serde_json::json;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::endpoint_arg::{bad, parse_endpoint};
 use crate::exit::Failure;
 use crate::input;
-
-fn bad(msg: String) -> Failure {
-    Failure::Input(vec![InputError::new(None, "", msg)])
-}
-
-fn parse_endpoint(s: &str, flag: &str) -> Result<EndpointSpec, Failure> {
-    if let Ok(ip) = s.parse() {
-        return Ok(EndpointSpec::Ip(ip));
-    }
-    match s.split_once('/') {
-        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Ok(EndpointSpec::Named {
-            namespace: ns.into(),
-            name: name.into(),
-        }),
-        _ => Err(bad(format!(
-            "--{flag} `{s}`: expected `namespace/name` or an IP address"
-        ))),
-    }
-}
 
 pub fn run(args: &ExplainArgs) -> Result<i32, Failure> {
     let engine = input::engine(&args.input)?;

@@ -3,36 +3,17 @@
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
-use moat::check::{resolve, EndpointSpec};
+use moat::check::resolve;
 use moat::engine::{BitSet, Engine, Target};
-use moat::error::InputError;
 use moat::matrix::{count_pairs, Aggregator, GroupBy, Groups, Matrix, Selection};
 use moat::model::{Direction, Protocol};
 use serde_json::json;
 
 use crate::cli::{MatrixArgs, MatrixGroup};
+use crate::endpoint_arg::{bad, parse_endpoint};
 use crate::exit::Failure;
 use crate::input;
 use crate::output::{matrix_writer, Context, PortsCache, Row};
-
-fn bad(msg: String) -> Failure {
-    Failure::Input(vec![InputError::new(None, "", msg)])
-}
-
-fn parse_endpoint(s: &str, flag: &str) -> Result<EndpointSpec, Failure> {
-    if let Ok(ip) = s.parse() {
-        return Ok(EndpointSpec::Ip(ip));
-    }
-    match s.split_once('/') {
-        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Ok(EndpointSpec::Named {
-            namespace: ns.into(),
-            name: name.into(),
-        }),
-        _ => Err(bad(format!(
-            "--{flag} `{s}`: expected `namespace/name` or an IP address"
-        ))),
-    }
-}
 
 /// `443` or `8000-8999`.
 fn parse_port_range(s: &str) -> Result<(u16, u16), Failure> {
