@@ -71,6 +71,20 @@ impl Cluster {
         format!("{}/{}", self.endpoint_ns(e).name, self.endpoints[e].name)
     }
 
+    /// Index ranges of `policies` that share a namespace. Relies on [`Cluster::finish`]
+    /// sorting policies by namespace, so rules comparing policies of one namespace need not
+    /// re-group them.
+    pub fn policy_namespace_runs(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let mut start = 0;
+        self.policies
+            .chunk_by(|a, b| a.namespace == b.namespace)
+            .map(move |run| {
+                let range = start..start + run.len();
+                start = range.end;
+                range
+            })
+    }
+
     /// Skipped objects counted by kind.
     pub fn skipped_by_kind(&self) -> BTreeMap<&str, usize> {
         let mut m = BTreeMap::new();

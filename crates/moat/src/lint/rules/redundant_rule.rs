@@ -108,15 +108,8 @@ impl Rule for RedundantRule {
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let policies = &cx.engine.cluster().policies;
-        // Policies are sorted by namespace: compare within each namespace's run.
-        let mut start = 0;
-        while start < policies.len() {
-            let ns = &policies[start].namespace;
-            let end = start
-                + policies[start..]
-                    .iter()
-                    .take_while(|p| &p.namespace == ns)
-                    .count();
+        for run in cx.engine.cluster().policy_namespace_runs() {
+            let (start, end) = (run.start, run.end);
             for d in [Direction::Ingress, Direction::Egress] {
                 let rules: Vec<(usize, usize)> = (start..end)
                     .filter(|&p| policies[p].policy_types.has(d))
@@ -156,7 +149,6 @@ impl Rule for RedundantRule {
                     );
                 }
             }
-            start = end;
         }
     }
 }

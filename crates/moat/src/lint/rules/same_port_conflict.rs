@@ -48,14 +48,8 @@ impl Rule for SamePortConflict {
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let policies = &cx.engine.cluster().policies;
         let compiled = &cx.engine.compiled().policies;
-        let mut start = 0;
-        while start < policies.len() {
-            let ns = &policies[start].namespace;
-            let end = start
-                + policies[start..]
-                    .iter()
-                    .take_while(|p| &p.namespace == ns)
-                    .count();
+        for run in cx.engine.cluster().policy_namespace_runs() {
+            let (start, end) = (run.start, run.end);
             for d in [Direction::Ingress, Direction::Egress] {
                 for a in start..end {
                     let pa = &policies[a];
@@ -117,7 +111,6 @@ impl Rule for SamePortConflict {
                     }
                 }
             }
-            start = end;
         }
     }
 }
