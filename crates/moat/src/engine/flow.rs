@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::model::Protocol;
+use crate::model::{Direction, Protocol};
 
 /// One side of a flow: an endpoint of the input, or an address outside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,6 +15,20 @@ pub enum Target {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Flow {
     pub src: Target,
+    pub dst: Target,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+/// One direction of a flow, as a tier sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct SideQuery {
+    pub direction: Direction,
+    /// The endpoint whose policies apply: the source for egress, the destination for ingress.
+    pub subject: usize,
+    /// The other side of the flow.
+    pub peer: Target,
+    /// The destination (named ports resolve against it).
     pub dst: Target,
     pub port: u16,
     pub protocol: Protocol,

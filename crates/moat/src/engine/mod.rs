@@ -8,6 +8,7 @@ mod index;
 mod netpol;
 mod tier;
 mod verdict;
+mod view;
 
 use std::net::IpAddr;
 
@@ -16,11 +17,12 @@ pub use compile::{compile, Compiled, CompiledPolicy, CompiledRule, PeerSet, Poli
 pub use explain::{
     Explanation, PeerResult, PolicyExplanation, PortResult, RuleExplanation, SideExplanation,
 };
-pub use flow::{Flow, Target};
+pub use flow::{Flow, SideQuery, Target};
 pub use index::LabelIndex;
-pub use netpol::{NetworkPolicyTier, View};
-pub use tier::{SideQuery, Tier, TierDecision};
+pub use netpol::NetworkPolicyTier;
+pub use tier::{Tier, TierDecision};
 pub use verdict::{SideOutcome, SideVerdict, Verdict};
+pub use view::View;
 
 use crate::model::Cluster;
 

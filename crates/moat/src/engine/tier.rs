@@ -4,23 +4,8 @@
 //! AdminNetworkPolicy tier goes before it and BaselineAdminNetworkPolicy after it, as
 //! KEP-2091 orders them, without changing this pipeline.
 
-use super::flow::Target;
-use super::netpol::View;
-use crate::model::{Direction, Protocol};
-
-/// One direction of a flow, as a tier sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct SideQuery {
-    pub direction: Direction,
-    /// The endpoint whose policies apply: the source for egress, the destination for ingress.
-    pub subject: usize,
-    /// The other side of the flow.
-    pub peer: Target,
-    /// The destination (named ports resolve against it).
-    pub dst: Target,
-    pub port: u16,
-    pub protocol: Protocol,
-}
+use super::flow::SideQuery;
+use super::view::View;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TierDecision {

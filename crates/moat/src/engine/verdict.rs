@@ -1,8 +1,8 @@
 //! The verdict of a flow: both directions through the tier pipeline.
 
 use super::compile::PolicyId;
-use super::flow::{Flow, Target};
-use super::tier::{SideQuery, TierDecision};
+use super::flow::{Flow, SideQuery, Target};
+use super::tier::TierDecision;
 use super::Engine;
 use crate::model::Direction;
 

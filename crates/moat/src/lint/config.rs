@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::Severity;
-use super::registry::rule_by_id;
 use crate::error::InputError;
 use crate::yaml::{parse_stream, Node, Value};
 
@@ -43,10 +42,17 @@ fn err(node: &Node, path: &str, msg: impl Into<String>) -> InputError {
     InputError::new(Some(node.span.clone()), path, msg)
 }
 
-fn known_rule(node: &Node, path: &str, id: &str) -> Result<(), InputError> {
-    match rule_by_id(id) {
-        Some(_) => Ok(()),
-        None => Err(err(
+/// Rule ids are checked by a predicate the caller passes, so that the config (read by every
+/// rule through the context) does not depend on the registry of rules.
+fn known_rule(
+    is_rule: &dyn Fn(&str) -> bool,
+    node: &Node,
+    path: &str,
+    id: &str,
+) -> Result<(), InputError> {
+    match is_rule(id) {
+        true => Ok(()),
+        false => Err(err(
             node,
             path,
             format!("unknown rule `{id}` (moat lint --list-rules lists them)"),
@@ -78,8 +84,13 @@ fn strings(node: &Node, path: &str) -> Result<Vec<(String, Node)>, InputError> {
 }
 
 impl Config {
-    /// Parse a config text; every problem is an error with its position.
-    pub fn parse(name: &str, text: &str) -> Result<Config, InputError> {
+    /// Parse a config text; every problem is an error with its position. `is_rule` tells
+    /// which rule ids exist (`Config::parse` passes the registry's).
+    pub fn parse_with(
+        name: &str,
+        text: &str,
+        is_rule: &dyn Fn(&str) -> bool,
+    ) -> Result<Config, InputError> {
         let mut cfg = Config::default();
         let name: std::sync::Arc<str> = std::sync::Arc::from(name);
         let Some(doc) = parse_stream(&name, text).into_iter().next() else {
@@ -97,7 +108,7 @@ impl Config {
                 "severity" => {
                     for (id, idnode, level) in v.entries() {
                         let p = format!("severity.{id}");
-                        known_rule(idnode, &p, id)?;
+                        known_rule(is_rule, idnode, &p, id)?;
                         let s = level
                             .as_str()
                             .and_then(Severity::parse)
@@ -107,7 +118,7 @@ impl Config {
                 }
                 "skip" => {
                     for (id, n) in strings(v, "skip")? {
-                        known_rule(&n, "skip", &id)?;
+                        known_rule(is_rule, &n, "skip", &id)?;
                         cfg.skip.push(id);
                     }
                 }
@@ -130,11 +141,11 @@ impl Config {
     }
 
     /// Read and parse a config file.
-    pub fn load(path: &Path) -> Result<Config, InputError> {
+    pub fn load_with(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Config, InputError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::new(None, "", format!("{name}: {e}")))?;
-        let mut cfg = Config::parse(&name, &text)?;
+        let mut cfg = Config::parse_with(&name, &text, is_rule)?;
         cfg.path = Some(path.to_path_buf());
         Ok(cfg)
     }

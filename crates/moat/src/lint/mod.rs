@@ -23,6 +23,20 @@ use crate::engine::Engine;
 use crate::error::InputError;
 use crate::load::{Loaded, ProblemKind, Source};
 
+// The config is a leaf module (rules read it through the context); checking its rule ids
+// against the registry happens here, at the top of the lint module.
+impl Config {
+    /// Parse a config text; unknown rule ids are errors.
+    pub fn parse(name: &str, text: &str) -> Result<Config, InputError> {
+        Config::parse_with(name, text, &|id| rule_by_id(id).is_some())
+    }
+
+    /// Read and parse a config file; unknown rule ids are errors.
+    pub fn load(path: &std::path::Path) -> Result<Config, InputError> {
+        Config::load_with(path, &|id| rule_by_id(id).is_some())
+    }
+}
+
 /// Which rules run, beyond the config: `--rule` (only these) and `--skip`.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
