@@ -1,0 +1,437 @@
+//! `moat report` in a real browser: headless Chromium driven through chromedriver (both
+//! Debian packages; `.ci/run` installs them). The test starts chromedriver itself on
+//! 127.0.0.1 and fails, never skips, when either is missing.
+//!
+//! Screenshots are kept under `target/report-browser/`.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const CHROMIUM: &[&str] = &["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const CHROMEDRIVER: &[&str] = &["/usr/bin/chromedriver"];
+
+fn find(candidates: &[&str], what: &str) -> PathBuf {
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!("{what} not found (looked at {candidates:?}): install the Debian packages chromium and chromium-driver, as .ci/run does")
+        })
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn artifacts() -> PathBuf {
+    let dir = workspace_root().join("target").join("report-browser");
+    std::fs::create_dir_all(&dir).expect("artifact dir");
+    dir
+}
+
+/// chromedriver on a free local port, killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let bin = find(CHROMEDRIVER, "chromedriver");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new(bin)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// chromedriver's browser console log (`goog:loggingPrefs`), not part of W3C WebDriver.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+async fn connect(driver: &Driver, profile: &Path) -> Client {
+    let chromium = find(CHROMIUM, "chromium");
+    let mut caps = Capabilities::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--window-size=1500,950", "--force-device-scale-factor=1",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("WebDriver session")
+}
+
+/// Console entries at level SEVERE (errors, uncaught exceptions, failed loads).
+async fn console_errors(c: &Client) -> Vec<String> {
+    let log = c.issue_cmd(BrowserLog).await.expect("browser log");
+    log.as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|e| e["level"] == "SEVERE")
+                .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect(script)
+}
+
+/// Poll a script until it returns true.
+async fn wait_true(c: &Client, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if js(c, script).await == Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click_at(c: &Client, x: f64, y: f64) {
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Pause {
+            duration: Duration::from_millis(50),
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(mouse).await.expect("click");
+}
+
+async fn save_screenshot(c: &Client, name: &str) -> PathBuf {
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let path = artifacts().join(name);
+    std::fs::write(&path, png).expect("write screenshot");
+    path
+}
+
+fn write_report(input: &str, name: &str, extra: &[&str]) -> PathBuf {
+    let out = artifacts().join(name);
+    let status = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .current_dir(workspace_root())
+        .args(["report", input, "-o"])
+        .arg(&out)
+        .args(extra)
+        .status()
+        .expect("run moat report");
+    assert!(status.success(), "moat report {input} failed");
+    out
+}
+
+fn file_url(p: &Path) -> String {
+    format!(
+        "file://{}",
+        p.canonicalize().expect("report path").display()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_renders_cards_filters_and_explains_in_chromium() {
+    let page = write_report("examples/three-tier", "three-tier.html", &[]);
+    let driver = Driver::start();
+    let profile = tempdir("three-tier");
+    let c = connect(&driver, &profile).await;
+    c.goto(&file_url(&page)).await.expect("open the report");
+
+    // Summary: tiles, one row per namespace, findings counted.
+    c.wait()
+        .for_element(Locator::Css("#ns-table tr[data-ns]"))
+        .await
+        .expect("namespace rows");
+    let rows = c
+        .find_all(Locator::Css("#ns-table tr[data-ns]"))
+        .await
+        .expect("rows");
+    assert_eq!(
+        rows.len(),
+        4,
+        "ingress-nginx, kube-system, monitoring, production"
+    );
+    let table = c
+        .find(Locator::Id("ns-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("production") && table.contains("default-deny-all"),
+        "{table}"
+    );
+    assert_eq!(
+        c.find_all(Locator::Css("#tiles .tile"))
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
+    assert!(
+        c.find(Locator::Css(".tile.bad")).await.is_ok(),
+        "unselected workloads in red"
+    );
+    save_screenshot(&c, "three-tier-summary.png").await;
+
+    // Graph: a real click on the Graph tab, then on a workload's node on the canvas.
+    c.find(Locator::Css("nav#tabs button[data-tab=graph]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_true(
+        &c,
+        "return window.moatReport.visibleWorkloads().length === 7",
+    )
+    .await;
+    assert_eq!(js(&c, "return window.moatReport.mode()").await, "workloads");
+    let pos = js(
+        &c,
+        "var cy = window.moatReport.cy();
+         var n = cy.nodes('.workload').filter(function (n) { return n.data('label').indexOf('frontend') === 0; })[0];
+         var r = cy.container().getBoundingClientRect(), p = n.renderedPosition();
+         return [r.left + p.x, r.top + p.y];",
+    )
+    .await;
+    let (x, y) = (pos[0].as_f64().unwrap(), pos[1].as_f64().unwrap());
+    click_at(&c, x, y).await;
+    wait_true(&c, "return !document.getElementById('card').hidden").await;
+    let card = c
+        .find(Locator::Id("card"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.starts_with("×\nfrontend") || card.contains("\nfrontend\n"),
+        "{card}"
+    );
+    assert!(card.contains("POLICIES THAT SELECT IT"), "{card}");
+    for policy in [
+        "allow-ingress-to-frontend Ingress\nexamples/three-tier/policies.yaml:35",
+        "default-deny-all Ingress+Egress\nexamples/three-tier/policies.yaml:2",
+    ] {
+        assert!(card.contains(policy), "policies with file:line: {card}");
+    }
+    assert!(
+        card.contains("production/backend") && card.contains("TCP 8080"),
+        "{card}"
+    );
+    assert!(
+        card.contains("ingress-nginx/ingress-nginx-controller") && card.contains("TCP 80,443"),
+        "{card}"
+    );
+
+    // Explain: what the matrix allows, and what it does not, with the deciding rules.
+    async fn explain(c: &Client, peer: &str, port: &str) -> String {
+        let p = c.find(Locator::Id("ex-peer")).await.unwrap();
+        p.clear().await.unwrap();
+        p.send_keys(peer).await.unwrap();
+        let q = c.find(Locator::Id("ex-port")).await.unwrap();
+        q.clear().await.unwrap();
+        q.send_keys(port).await.unwrap();
+        c.find(Locator::Id("ex-go"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id("ex-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+    let ok = explain(&c, "production/backend", "8080").await;
+    assert!(ok.contains("ALLOWED"), "{ok}");
+    assert!(ok.contains("Admitted by"), "{ok}");
+    assert!(ok.contains("moat explain examples/three-tier --from production/frontend --to production/backend --port 8080"), "{ok}");
+    let denied = explain(&c, "production/database", "5432").await;
+    assert!(denied.contains("DENIED"), "{denied}");
+    assert!(denied.contains("No rule admits it"), "{denied}");
+    let shot = save_screenshot(&c, "three-tier-card.png").await;
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+
+    // Namespace filter: unticking the other namespaces leaves production's workloads only.
+    c.find(Locator::Id("card-close"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for ns in ["ingress-nginx", "kube-system", "monitoring"] {
+        c.find(Locator::Css(&format!(
+            "#ns-filter li[data-name='{ns}'] input"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    }
+    wait_true(
+        &c,
+        "return window.moatReport.visibleWorkloads().length === 4",
+    )
+    .await;
+    let visible = js(&c, "return window.moatReport.visibleWorkloads()").await;
+    let names: Vec<&str> = visible
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("production/")),
+        "{names:?}"
+    );
+    let other = js(
+        &c,
+        "return window.moatReport.cy().nodes('.ns').map(function (n) { return n.data('label'); })",
+    )
+    .await;
+    assert!(!other.to_string().contains("kube-system"), "{other}");
+    save_screenshot(&c, "three-tier-graph-production.png").await;
+
+    // Matrix: the heatmap draws, and a click on a cell drills down to workloads.
+    c.find(Locator::Css("nav#tabs button[data-tab=matrix]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let cell = js(
+        &c,
+        "var c = document.getElementById('heatmap'), r = c.getBoundingClientRect();
+         var lw = parseFloat(c.style.width) - 4 - 5 * 34;
+         return [r.left + lw + 3 * 34 + 17, r.top + lw + 3 * 34 + 17];",
+    )
+    .await;
+    click_at(&c, cell[0].as_f64().unwrap(), cell[1].as_f64().unwrap()).await;
+    let drill = c
+        .find(Locator::Id("drill"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(drill.contains("production → production"), "{drill}");
+    assert!(
+        drill.contains("production/frontend") && drill.contains("TCP 8080"),
+        "{drill}"
+    );
+
+    // Findings, with code frames.
+    c.find(Locator::Css("nav#tabs button[data-tab=findings]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let findings = c
+        .find(Locator::Id("findings"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        findings.contains("namespace-without-default-deny"),
+        "{findings}"
+    );
+    assert!(findings.contains("workloads.yaml:"), "{findings}");
+
+    let errors = console_errors(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    c.close().await.expect("close the session");
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("moat-report-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("profile dir");
+    dir
+}
