@@ -263,7 +263,8 @@
       vis.forEach(function (n) { outEdges(n).forEach(function (e) { if (visSet[e[1]] || isExt(e[1])) push(e); }); });
       for (var x = W; x < W + D.externals.length; x++) outEdges(x).forEach(function (e) { if (visSet[e[1]]) push(e); });
       if (more) note.push('Drawing the first ' + fmt(MAX_EDGES) + ' connections of ' + fmt(MAX_EDGES + more) + ': narrow by namespace or port.');
-      if (D.budget.cut) note.push('Some workload connections are not embedded (see the banner).');
+      var cutCount = vis.filter(function (n) { return !sourceComplete(n); }).length;
+      if (cutCount) note.push(fmt(cutCount) + ' of these workloads (dashed) have connections that are not embedded (over the data budget): their edges here are only those from embedded sources.');
       var areasUsed = {};
       vis.forEach(function (n) { areasUsed[D.workloads[n].namespace] = 1; });
       Object.keys(areasUsed).forEach(function (a) { els.push({ data: { id: 'ns' + a, label: areaName(+a), kind: 'ns' }, classes: 'ns' }); });
@@ -271,15 +272,22 @@
       if (extKeys.length) els.push({ data: { id: 'outside', label: 'outside the cluster', kind: 'ns' }, classes: 'ns outside' });
       vis.forEach(function (n) {
         var w = D.workloads[n];
-        els.push({ data: { id: 'n' + n, node: n, parent: 'ns' + w.namespace, label: w.name + (w.pods > 1 ? ' ×' + w.pods : '') }, classes: 'workload ' + workloadClass(w) });
+        els.push({ data: { id: 'n' + n, node: n, parent: 'ns' + w.namespace, label: w.name + (w.pods > 1 ? ' ×' + w.pods : '') }, classes: 'workload ' + workloadClass(w) + (sourceComplete(n) ? '' : ' cut') });
       });
       extKeys.forEach(function (x) {
         var e = D.externals[x - W];
         els.push({ data: { id: 'n' + x, node: +x, parent: 'outside', label: (e.internet ? 'internet ' : '') + e.name }, classes: 'external' + (e.internet ? ' internet' : '') });
       });
+      // A connection both ways with the same ports is drawn once, with two arrows.
+      var seen = new Map();
+      edges.forEach(function (e) { seen.set(e[0] + ',' + e[1], e); });
       edges.forEach(function (e, i) {
-        var ps = portSet(e[2]);
-        els.push({ data: { id: 'e' + i, source: 'n' + e[0], target: 'n' + e[1], label: shortPorts(ps.text) + (e[3] ? '' : ' (some pods)'), ports: ps.text }, classes: e[3] ? '' : 'partial' });
+        var back = seen.get(e[1] + ',' + e[0]);
+        var both = back && back[2] === e[2] && back[3] === e[3];
+        if (both && e[0] > e[1]) return;
+        var ps = portSet(e[2]), open = ps.text === 'All';
+        var cls = (e[3] ? '' : 'partial ') + (open ? 'open ' : '') + (both ? 'both' : '');
+        els.push({ data: { id: 'e' + i, source: 'n' + e[0], target: 'n' + e[1], label: open ? '' : shortPorts(ps.text) + (e[3] ? '' : ' (some pods)'), ports: (both ? '⇄ ' : '') + ps.text }, classes: cls });
       });
     } else {
       var cells = D.namespaceMatrix.filter(function (c) {
@@ -299,7 +307,7 @@
       if (used[EXT_AREA]) els.push({ data: { id: 'a' + EXT_AREA, area: EXT_AREA, label: 'external (' + D.externals.length + ' ranges)', size: 40 }, classes: 'area external internet' });
       cells.forEach(function (c, i) {
         var ps = portSet(c[2]);
-        els.push({ data: { id: 'c' + i, source: 'a' + c[0], target: 'a' + c[1], label: shortPorts(ps.text), ports: ps.text }, classes: c[3] === c[4] ? '' : 'partial' });
+        els.push({ data: { id: 'c' + i, source: 'a' + c[0], target: 'a' + c[1], label: ps.text === 'All' ? '' : shortPorts(ps.text), ports: ps.text }, classes: (c[3] === c[4] ? '' : 'partial') + (ps.text === 'All' ? ' open' : '') });
       });
     }
     if (f && f.invalid) note.push('Port filter not understood: use 443, udp/53 or 8000-8999.');
@@ -314,13 +322,16 @@
     { selector: 'node.area', style: { 'width': 'data(size)', 'height': 'data(size)' } },
     { selector: 'node.ns', style: { 'shape': 'round-rectangle', 'background-color': '#f1f5f9', 'background-opacity': 0.75, 'border-width': 1.5, 'border-color': '#94a3b8', 'border-style': 'solid', 'label': 'data(label)', 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -4, 'font-size': 13, 'font-weight': 700, 'color': '#334155', 'padding': 18, 'text-background-opacity': 0 } },
     { selector: 'node.ns.outside', style: { 'background-color': '#eff6ff', 'border-color': '#93c5fd', 'border-style': 'dashed' } },
-    { selector: 'edge', style: { 'width': 1.6, 'line-color': '#94a3b8', 'target-arrow-color': '#94a3b8', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'curve-style': 'bezier', 'label': 'data(label)', 'font-size': 9.5, 'color': '#334155', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.9, 'text-background-padding': 1.5, 'min-zoomed-font-size': 8 } },
+    { selector: 'edge', style: { 'width': 2, 'line-color': '#0f766e', 'target-arrow-color': '#0f766e', 'source-arrow-color': '#0f766e', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'curve-style': 'bezier', 'label': 'data(label)', 'font-size': 9.5, 'color': '#334155', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.9, 'text-background-padding': 1.5, 'min-zoomed-font-size': 8 } },
     { selector: 'edge.partial', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.open', style: { 'line-color': '#cbd5e1', 'target-arrow-color': '#cbd5e1', 'source-arrow-color': '#cbd5e1', 'line-style': 'dotted', 'width': 1.4 } },
+    { selector: 'edge.both', style: { 'source-arrow-shape': 'triangle' } },
+    { selector: 'node.cut', style: { 'border-style': 'dashed' } },
     { selector: '.faded', style: { 'opacity': 0.15 } },
     { selector: 'node.match', style: { 'border-color': '#0f172a', 'border-width': 4 } },
     { selector: 'node:selected', style: { 'border-color': '#0f172a', 'border-width': 4, 'overlay-opacity': 0 } },
-    { selector: 'edge.hl', style: { 'line-color': '#0f766e', 'target-arrow-color': '#0f766e', 'width': 2.6, 'z-index': 9 } },
-    { selector: 'edge.hl-in', style: { 'line-color': '#2563eb', 'target-arrow-color': '#2563eb', 'width': 2.6, 'z-index': 9 } }
+    { selector: 'edge.hl', style: { 'line-color': '#ea580c', 'target-arrow-color': '#ea580c', 'source-arrow-color': '#ea580c', 'line-style': 'solid', 'width': 3, 'z-index': 9 } },
+    { selector: 'edge.hl-in', style: { 'line-color': '#2563eb', 'target-arrow-color': '#2563eb', 'source-arrow-color': '#2563eb', 'line-style': 'solid', 'width': 3, 'z-index': 9 } }
   ];
   function layoutOptions(count) {
     if (count > 400) return { name: 'grid', avoidOverlap: true, nodeDimensionsIncludeLabels: true };
@@ -392,6 +403,12 @@
 
   // ------------------------------------------------------------------ card
   var cardNode = null;
+  // The card docks at the right of the graph: the graph narrows to stay in view.
+  function dock(open) {
+    var wrap = $('graph-wrap'), was = wrap.classList.contains('card-open');
+    wrap.classList.toggle('card-open', open);
+    if (cy && was !== open) { cy.resize(); cy.fit(undefined, 30); }
+  }
   function highlight(n) {
     if (!cy) return;
     cy.edges().removeClass('hl hl-in');
@@ -433,7 +450,7 @@
       var pols = w.ingress.policies.concat(w.egress.policies).filter(function (p, i, a) { return a.indexOf(p) === i; }).sort(function (a, b) { return a - b; });
       html.push('<h4>Policies that select it</h4>' + (pols.length ? '<ul class="peers">' + pols.map(function (p) {
         var q = D.policies[p];
-        return '<li><span>' + esc(q.name) + ' <span class="muted">' + q.types.join('+') + (q.typesInferred ? ' (inferred)' : '') + '</span></span><span class="mono">' + esc(where(q.file, q.line)) + '</span></li>';
+        return '<li><span>' + esc(q.name) + ' <span class="muted">' + q.types.join('+') + (q.typesInferred ? ' (inferred)' : '') + '</span></span><span class="mono file" title="' + esc(where(q.file, q.line)) + '">' + esc(where(q.file, q.line)) + '</span></li>';
       }).join('') + '</ul>' : '<p class="red">No policy selects it: every pod can reach it, and it can reach everything.</p>'));
     }
     var ins = inEdges(n), outs = outEdges(n);
@@ -458,8 +475,9 @@
     $('ex-go').addEventListener('click', runExplain);
     $('card').hidden = false;
     highlight(n);
+    dock(true);
   }
-  $('card-close').addEventListener('click', function () { $('card').hidden = true; cardNode = null; highlight(null); });
+  $('card-close').addEventListener('click', function () { $('card').hidden = true; cardNode = null; highlight(null); dock(false); });
   $('card-body').addEventListener('click', function (ev) {
     var p = ev.target.closest('.peer[data-node]');
     if (p) openCard(+p.dataset.node);

@@ -6,10 +6,10 @@ use std::io::Write;
 use moat::lint::{find_config, lint, Config, LintOptions};
 use moat::load::Loaded;
 use moat::matrix::Matrix;
-use moat::report::{build, ReportOptions};
+use moat::report::{prepare, ReportOptions};
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::cmd::lint::text_report;
+use crate::cmd::lint::{diagnostic_text, SourceLines};
 use crate::endpoint_arg::bad;
 use crate::exit::Failure;
 use crate::input;
@@ -28,19 +28,7 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
         documents: loaded.documents,
     };
     let engine = input::engine_from(&args.input, loaded);
-    let diags =
-        lint(for_lint, &sources, &config, &LintOptions::default()).map_err(Failure::Input)?;
     let matrix = Matrix::new(&engine, &[]);
-    let texts: HashMap<&str, &str> = sources
-        .iter()
-        .map(|s| (s.name.as_ref(), s.text.as_str()))
-        .collect();
-    // One finding as `moat lint` prints it, without the closing summary line.
-    let frame = |d: &moat::lint::Diagnostic| {
-        let text = text_report(std::slice::from_ref(d), &texts);
-        let body = text.trim_end().rsplit_once('\n').map_or("", |(b, _)| b);
-        body.trim_end().to_string()
-    };
     let opts = ReportOptions {
         inputs: args
             .input
@@ -50,7 +38,23 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
             .collect(),
         max_edges: args.max_edges,
     };
-    let report = build(&engine, &matrix, &diags, &frame, &opts);
+    // Lint is independent of the connectivity part: run it meanwhile.
+    let (diags, prepared) = std::thread::scope(|s| {
+        let linting = s.spawn(|| lint(for_lint, &sources, &config, &LintOptions::default()));
+        let prepared = prepare(&engine, &matrix, &opts);
+        (linting.join(), prepared)
+    });
+    let diags = diags
+        .map_err(|_| bad("lint failed".to_string()))?
+        .map_err(Failure::Input)?;
+    let texts: HashMap<&str, &str> = sources
+        .iter()
+        .map(|s| (s.name.as_ref(), s.text.as_str()))
+        .collect();
+    // One finding as `moat lint` prints it, code frame included.
+    let lines = SourceLines::new(&texts);
+    let frame = |d: &moat::lint::Diagnostic| diagnostic_text(d, &lines).trim_end().to_string();
+    let report = prepared.finish(&diags, &frame);
     if let Some(note) = &report.budget.note {
         eprintln!("note: {note}");
     }

@@ -240,7 +240,7 @@ pub struct Budget {
     pub edges: u64,
     /// Source nodes whose edges are all embedded (nodes `0..complete_sources`).
     pub complete_sources: u32,
-    /// Allowed endpoint pairs in all (pods and external ranges), for scale.
+    /// Allowed endpoint pairs in all (with external ranges; self traffic left out), for scale.
     pub allowed_pairs: u64,
     pub cut: bool,
     /// What was cut, in words, when something was.

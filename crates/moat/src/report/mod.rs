@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use crate::engine::Engine;
 use crate::lint::Diagnostic;
-use crate::matrix::{count_pairs, Aggregator, ClassSet, GroupBy, Groups, Matrix, Ports, Selection};
+use crate::matrix::{Aggregator, ClassSet, GroupBy, Groups, Matrix, Ports, Selection};
 use crate::model::Protocol;
 
 /// What to put in the report besides the cluster itself.
@@ -89,6 +89,26 @@ pub fn build(
     frame: &dyn Fn(&Diagnostic) -> String,
     opts: &ReportOptions,
 ) -> Report {
+    prepare(engine, matrix, opts).finish(diags, frame)
+}
+
+/// A report without its findings yet: the connectivity part, which is the costly one, so
+/// that a caller can lint meanwhile.
+pub struct Prepared<'m, 'e> {
+    engine: &'e Engine,
+    matrix: &'m Matrix<'e>,
+    groups: Groups,
+    areas: areas::Areas,
+    port_sets: Vec<PortSet>,
+    report: Report,
+}
+
+/// Everything but the findings (see [`Prepared::finish`]).
+pub fn prepare<'m, 'e>(
+    engine: &'e Engine,
+    matrix: &'m Matrix<'e>,
+    opts: &ReportOptions,
+) -> Prepared<'m, 'e> {
     let cluster = engine.cluster();
     let groups = Groups::build(matrix, GroupBy::Workload);
     let areas = areas::Areas::new(cluster);
@@ -97,10 +117,11 @@ pub fn build(
     let (workloads, externals) = nodes::nodes(engine, matrix, &groups, &areas);
     let mut policies = nodes::policies(engine, &areas, &workloads);
     let peer_sets = peers::attach(engine, matrix, &groups, &mut policies);
-    let (edges, budget) = edges(matrix, &groups, &mut ports, opts.max_edges);
+    let (edges, mut budget) = edges(matrix, &groups, &mut ports, opts.max_edges);
     let namespace_matrix = areas::matrix(matrix, &areas, &mut ports);
+    budget.allowed_pairs = namespace_matrix.iter().map(|c| c.3).sum();
 
-    let mut report = Report {
+    let report = Report {
         schema: SCHEMA,
         tool: format!("moat {}", env!("CARGO_PKG_VERSION")),
         inputs: opts.inputs.clone(),
@@ -116,11 +137,33 @@ pub fn build(
         findings: Vec::new(),
         budget,
     };
-    findings::attach(engine, &groups, &areas, diags, frame, &mut report);
-    report.namespaces = areas::namespaces(engine, matrix, &groups, &areas, &report);
-    report.port_sets = ports.sets;
-    report.totals = totals(engine, &report);
-    report
+    Prepared {
+        engine,
+        matrix,
+        groups,
+        areas,
+        port_sets: ports.sets,
+        report,
+    }
+}
+
+impl Prepared<'_, '_> {
+    /// Attach the lint findings and count what depends on them.
+    pub fn finish(self, diags: &[Diagnostic], frame: &dyn Fn(&Diagnostic) -> String) -> Report {
+        let Prepared {
+            engine,
+            matrix,
+            groups,
+            areas,
+            port_sets,
+            mut report,
+        } = self;
+        findings::attach(engine, &groups, &areas, diags, frame, &mut report);
+        report.namespaces = areas::namespaces(engine, matrix, &groups, &areas, &report);
+        report.port_sets = port_sets;
+        report.totals = totals(engine, &report);
+        report
+    }
 }
 
 fn totals(engine: &Engine, r: &Report) -> Totals {
@@ -193,8 +236,6 @@ fn edges(
             complete = groups.len() as u32;
         }
     }
-    let pairs = count_pairs(matrix);
-    let allowed_pairs = pairs.internal + pairs.egress_external + pairs.ingress_external;
     let note = cut.then(|| {
         format!(
             "Workload-level connections are embedded for the first {complete} of {} sources ({} connections, the budget is {max}); the namespace matrix is complete. Narrow the input, or raise --max-edges.",
@@ -206,7 +247,7 @@ fn edges(
         max_edges: max as u64,
         edges: edges.len() as u64,
         complete_sources: complete,
-        allowed_pairs,
+        allowed_pairs: 0,
         cut,
         note,
     };
