@@ -429,6 +429,133 @@ async fn report_renders_cards_filters_and_explains_in_chromium() {
     c.close().await.expect("close the session");
 }
 
+/// A synthetic cluster: `ns` namespaces of `per` Deployments each, with a default-deny,
+/// DNS, tier-to-tier rules inside a namespace and one rule into the next namespace.
+fn synthetic_cluster(ns: usize, per: usize) -> String {
+    let mut y = String::new();
+    y.push_str("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n---\n");
+    y.push_str("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: coredns\n  namespace: kube-system\nspec:\n  template:\n    metadata:\n      labels: {k8s-app: kube-dns}\n    spec:\n      containers:\n      - name: dns\n        image: coredns\n        ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53, protocol: TCP}]\n---\n");
+    for i in 0..ns {
+        let next = (i + 1) % ns;
+        y.push_str(&format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-{i:02}\n  labels: {{team: t{i:02}}}\n---\n"));
+        for j in 0..per {
+            y.push_str(&format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-{j:02}\n  namespace: team-{i:02}\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {{app: svc-{j:02}, tier: t{}}}\n    spec:\n      containers:\n      - name: main\n        image: app\n        ports: [{{containerPort: 8080, name: http}}]\n---\n",
+                j % 3
+            ));
+        }
+        y.push_str(&format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: team-{i:02}\nspec:\n  podSelector: {{}}\n  policyTypes: [Ingress, Egress]\n---\n"));
+        y.push_str(&format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: team-{i:02}\nspec:\n  podSelector: {{}}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: kube-system}}}}\n      podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}\n    ports: [{{port: 53, protocol: UDP}}, {{port: 53, protocol: TCP}}]\n---\n"));
+        y.push_str(&format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: tiers\n  namespace: team-{i:02}\nspec:\n  podSelector: {{}}\n  policyTypes: [Ingress, Egress]\n  ingress:\n  - from:\n    - podSelector: {{}}\n    - namespaceSelector: {{matchLabels: {{team: t{:02}}}}}\n    ports: [{{port: http}}]\n  egress:\n  - to:\n    - podSelector: {{}}\n    - namespaceSelector: {{matchLabels: {{team: t{next:02}}}}}\n    ports: [{{port: 8080}}]\n---\n", (i + ns - 1) % ns));
+    }
+    y
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_report_starts_grouped_says_what_was_cut_and_drills_down() {
+    let input = artifacts().join("synthetic-cluster.yaml");
+    std::fs::write(&input, synthetic_cluster(30, 12)).expect("write the cluster");
+    let input = input.to_str().expect("path").to_string();
+    let page = write_report(&input, "synthetic.html", &["--max-edges", "3000"]);
+    let driver = Driver::start();
+    let profile = tempdir("synthetic");
+    let c = connect(&driver, &profile).await;
+    let t0 = Instant::now();
+    c.goto(&file_url(&page)).await.expect("open the report");
+    c.wait()
+        .for_element(Locator::Css("#ns-table tr[data-ns]"))
+        .await
+        .expect("summary");
+    eprintln!("summary shown after {:?}", t0.elapsed());
+    let banner = c.find(Locator::Id("budget-note")).await.unwrap();
+    assert!(banner.is_displayed().await.unwrap(), "the cut is said");
+    assert!(banner
+        .text()
+        .await
+        .unwrap()
+        .contains("Workload-level connections are embedded for the first"));
+    assert_eq!(
+        c.find_all(Locator::Css("#ns-table tr[data-ns]"))
+            .await
+            .unwrap()
+            .len(),
+        31
+    );
+
+    // 361 workloads: too many to draw, so the graph starts with one node per namespace
+    // (and one for the outside, which coredns reaches).
+    c.find(Locator::Css("nav#tabs button[data-tab=graph]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_true(&c, "return window.moatReport.mode() === 'namespaces' && window.moatReport.cy().nodes('.area').length === 32").await;
+    eprintln!("namespace graph drawn after {:?}", t0.elapsed());
+    let note = c
+        .find(Locator::Id("graph-note"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("Namespaces are shown as single nodes"),
+        "{note}"
+    );
+    save_screenshot(&c, "synthetic-namespaces.png").await;
+
+    // A click on a namespace node draws its workloads; those past the budget are marked.
+    let pos = js(
+        &c,
+        "var cy = window.moatReport.cy();
+         var n = cy.nodes('.area').filter(function (n) { return n.data('label').indexOf('team-29 ') === 0; })[0];
+         var r = cy.container().getBoundingClientRect(), p = n.renderedPosition();
+         return [r.left + p.x, r.top + p.y];",
+    )
+    .await;
+    click_at(&c, pos[0].as_f64().unwrap(), pos[1].as_f64().unwrap()).await;
+    wait_true(&c, "return window.moatReport.mode() === 'workloads' && window.moatReport.visibleWorkloads().length === 12").await;
+    let visible = js(&c, "return window.moatReport.visibleWorkloads()").await;
+    assert!(
+        visible
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v.as_str().unwrap().starts_with("team-29/")),
+        "{visible}"
+    );
+    let note = c
+        .find(Locator::Id("graph-note"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("have connections that are not embedded"),
+        "{note}"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return window.moatReport.cy().nodes('.workload.cut').length"
+        )
+        .await,
+        12
+    );
+    // The namespace matrix stands in: team-28 reaches team-29, and team-29 reaches team-00.
+    let ns_edges = js(&c, "return window.moatReport.cy().edges('.nslevel').map(function (e) { return e.source().id() + '>' + e.target().id() + ' ' + e.data('ports'); })").await;
+    let text = ns_edges.to_string();
+    assert!(text.contains("TCP 8080 (namespace level)"), "{text}");
+    assert!(ns_edges.as_array().unwrap().len() >= 2, "{text}");
+    save_screenshot(&c, "synthetic-team-29.png").await;
+
+    let errors = console_errors(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    c.close().await.expect("close the session");
+}
+
 fn tempdir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("moat-report-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -252,7 +252,7 @@
     if (mode === 'auto') mode = vis.length > MAX_NODES ? 'namespaces' : 'workloads';
     var els = [];
     if (mode === 'workloads') {
-      var edges = [], extUsed = {}, more = 0;
+      var edges = [], extUsed = {}, more = 0, nsEdges = [];
       var push = function (e) {
         if (e[0] === e[1] || !setMatches(portSet(e[2]), f)) return;
         if (edges.length >= MAX_EDGES) { more++; return; }
@@ -264,7 +264,7 @@
       for (var x = W; x < W + D.externals.length; x++) outEdges(x).forEach(function (e) { if (visSet[e[1]]) push(e); });
       if (more) note.push('Drawing the first ' + fmt(MAX_EDGES) + ' connections of ' + fmt(MAX_EDGES + more) + ': narrow by namespace or port.');
       var cutCount = vis.filter(function (n) { return !sourceComplete(n); }).length;
-      if (cutCount) note.push(fmt(cutCount) + ' of these workloads (dashed) have connections that are not embedded (over the data budget): their edges here are only those from embedded sources.');
+      if (cutCount) note.push(fmt(cutCount) + ' of these workloads (dashed) have connections that are not embedded (over the data budget): their edges here are only those from embedded sources; the namespace-level connections of their namespaces are drawn instead (grey).');
       var areasUsed = {};
       vis.forEach(function (n) { areasUsed[D.workloads[n].namespace] = 1; });
       Object.keys(areasUsed).forEach(function (a) { els.push({ data: { id: 'ns' + a, label: areaName(+a), kind: 'ns' }, classes: 'ns' }); });
@@ -281,6 +281,25 @@
       // A connection both ways with the same ports is drawn once, with two arrows.
       var seen = new Map();
       edges.forEach(function (e) { seen.set(e[0] + ',' + e[1], e); });
+      // Where workload connections are cut, the namespace matrix (never cut) stands in:
+      // edges between the namespace box and the other namespaces, drawn as single nodes.
+      if (cutCount) {
+        var cutAreas = {};
+        vis.forEach(function (n) { if (!sourceComplete(n)) cutAreas[D.workloads[n].namespace] = 1; });
+        var others = {};
+        D.namespaceMatrix.forEach(function (c, i) {
+          if (c[0] === c[1] || !setMatches(portSet(c[2]), f)) return;
+          var inA = cutAreas[c[0]], inB = cutAreas[c[1]];
+          if (!inA && !inB) return;
+          var end = function (a) { if (a < N && areasUsed[a]) return 'ns' + a; others[a] = 1; return 'a' + a; };
+          var ps = portSet(c[2]);
+          nsEdges.push({ data: { id: 'm' + i, source: end(c[0]), target: end(c[1]), label: ps.text === 'All' ? '' : shortPorts(ps.text), ports: ps.text + ' (namespace level)' }, classes: 'nslevel' });
+        });
+        Object.keys(others).forEach(function (a) {
+          a = +a;
+          els.push({ data: { id: 'a' + a, area: a, label: a === EXT_AREA ? 'external' : areaName(a) + ' (' + D.namespaces[a].workloads + ')', size: 22 }, classes: 'area' + (a === EXT_AREA ? ' external internet' : '') });
+        });
+      }
       edges.forEach(function (e, i) {
         var back = seen.get(e[1] + ',' + e[0]);
         var both = back && back[2] === e[2] && back[3] === e[3];
@@ -289,6 +308,7 @@
         var cls = (e[3] ? '' : 'partial ') + (open ? 'open ' : '') + (both ? 'both' : '');
         els.push({ data: { id: 'e' + i, source: 'n' + e[0], target: 'n' + e[1], label: open ? '' : shortPorts(ps.text) + (e[3] ? '' : ' (some pods)'), ports: (both ? '⇄ ' : '') + ps.text }, classes: cls });
       });
+      nsEdges.forEach(function (e) { els.push(e); });
     } else {
       var cells = D.namespaceMatrix.filter(function (c) {
         return c[0] !== c[1] && (c[0] === EXT_AREA || nsOn[c[0]]) && (c[1] === EXT_AREA || nsOn[c[1]]) && !(c[0] === EXT_AREA && c[1] === EXT_AREA) && setMatches(portSet(c[2]), f);
@@ -327,6 +347,7 @@
     { selector: 'edge.open', style: { 'line-color': '#cbd5e1', 'target-arrow-color': '#cbd5e1', 'source-arrow-color': '#cbd5e1', 'line-style': 'dotted', 'width': 1.4 } },
     { selector: 'edge.both', style: { 'source-arrow-shape': 'triangle' } },
     { selector: 'node.cut', style: { 'border-style': 'dashed' } },
+    { selector: 'edge.nslevel', style: { 'line-color': '#94a3b8', 'target-arrow-color': '#94a3b8', 'source-arrow-color': '#94a3b8', 'line-style': 'dashed', 'width': 1.6 } },
     { selector: '.faded', style: { 'opacity': 0.15 } },
     { selector: 'node.match', style: { 'border-color': '#0f172a', 'border-width': 4 } },
     { selector: 'node:selected', style: { 'border-color': '#0f172a', 'border-width': 4, 'overlay-opacity': 0 } },
