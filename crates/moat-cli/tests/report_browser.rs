@@ -117,7 +117,7 @@ async fn connect(driver: &Driver, profile: &Path) -> Client {
                 "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars",
-                "--window-size=1500,950", "--force-device-scale-factor=1",
+                "--window-size=1600,1000", "--force-device-scale-factor=1",
                 format!("--user-data-dir={}", profile.display()),
             ],
         }),
@@ -375,6 +375,34 @@ async fn report_renders_cards_filters_and_explains_in_chromium() {
     .await;
     assert!(!other.to_string().contains("kube-system"), "{other}");
     save_screenshot(&c, "three-tier-graph-production.png").await;
+
+    // Port filter: 5432 leaves the one connection that allows it.
+    let port = c.find(Locator::Id("port-filter")).await.unwrap();
+    port.send_keys("5432").await.unwrap();
+    wait_true(&c, "return window.moatReport.cy().edges().length === 1").await;
+    let edge = js(&c, "var e = window.moatReport.cy().edges()[0]; return e.source().data('label') + ' > ' + e.target().data('label') + ' ' + e.data('ports');").await;
+    assert_eq!(edge, "backend ×2 > database TCP 5432");
+    port.clear().await.unwrap();
+    port.send_keys("udp/53").await.unwrap();
+    wait_true(&c, "return window.moatReport.cy().edges().length === 0").await;
+
+    // Search: matching nodes are marked, results listed, a result opens the card.
+    port.clear().await.unwrap();
+    port.send_keys(" ").await.unwrap();
+    let search = c.find(Locator::Id("search")).await.unwrap();
+    search.send_keys("data").await.unwrap();
+    let hit = c
+        .find(Locator::Css("#search-results li[data-node]"))
+        .await
+        .unwrap();
+    assert_eq!(hit.text().await.unwrap(), "production/database");
+    assert_eq!(js(&c, "return window.moatReport.cy().nodes('.match').map(function (n) { return n.data('label'); })").await, json!(["database"]));
+    hit.click().await.unwrap();
+    wait_true(
+        &c,
+        "return document.querySelector('#card h3').textContent === 'database'",
+    )
+    .await;
 
     // Matrix: the heatmap draws, and a click on a cell drills down to workloads.
     c.find(Locator::Css("nav#tabs button[data-tab=matrix]"))
