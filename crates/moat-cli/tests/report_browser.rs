@@ -413,9 +413,7 @@ async fn report_renders_cards_filters_and_explains_in_chromium() {
         .unwrap();
     let cell = js(
         &c,
-        "var c = document.getElementById('heatmap'), r = c.getBoundingClientRect();
-         var lw = parseFloat(c.style.width) - 4 - 5 * 34;
-         return [r.left + lw + 3 * 34 + 17, r.top + lw + 3 * 34 + 17];",
+        "return window.moatReport.heatPoint('production', 'production')",
     )
     .await;
     click_at(&c, cell[0].as_f64().unwrap(), cell[1].as_f64().unwrap()).await;
@@ -431,6 +429,7 @@ async fn report_renders_cards_filters_and_explains_in_chromium() {
         drill.contains("production/frontend") && drill.contains("TCP 8080"),
         "{drill}"
     );
+    save_screenshot(&c, "three-tier-matrix.png").await;
 
     // Findings, with code frames.
     c.find(Locator::Css("nav#tabs button[data-tab=findings]"))

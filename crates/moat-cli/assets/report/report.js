@@ -340,7 +340,7 @@
     { selector: 'node.host', style: { 'background-color': '#ede9fe', 'border-color': '#7c3aed' } },
     { selector: 'node.external', style: { 'shape': 'round-rectangle', 'background-color': '#dbeafe', 'border-color': '#2563eb', 'width': 30, 'height': 22 } },
     { selector: 'node.area', style: { 'width': 'data(size)', 'height': 'data(size)' } },
-    { selector: 'node.ns', style: { 'shape': 'round-rectangle', 'background-color': '#f1f5f9', 'background-opacity': 0.75, 'border-width': 1.5, 'border-color': '#94a3b8', 'border-style': 'solid', 'label': 'data(label)', 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -4, 'font-size': 13, 'font-weight': 700, 'color': '#334155', 'padding': 18, 'text-background-opacity': 0 } },
+    { selector: 'node.ns', style: { 'shape': 'round-rectangle', 'background-color': '#f1f5f9', 'background-opacity': 0.75, 'border-width': 1.5, 'border-color': '#94a3b8', 'border-style': 'solid', 'label': 'data(label)', 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-y': 5, 'font-size': 13, 'font-weight': 700, 'color': '#334155', 'padding': 18, 'text-background-color': '#f8fafc', 'text-background-opacity': 0.9, 'text-background-padding': 2 } },
     { selector: 'node.ns.outside', style: { 'background-color': '#eff6ff', 'border-color': '#93c5fd', 'border-style': 'dashed' } },
     { selector: 'edge', style: { 'width': 2, 'line-color': '#0f766e', 'target-arrow-color': '#0f766e', 'source-arrow-color': '#0f766e', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'curve-style': 'bezier', 'label': 'data(label)', 'font-size': 9.5, 'color': '#334155', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.9, 'text-background-padding': 1.5, 'min-zoomed-font-size': 8 } },
     { selector: 'edge.partial', style: { 'line-style': 'dashed' } },
@@ -578,7 +578,7 @@
     var pos = {};
     areas.forEach(function (a, i) { pos[a] = i; });
     var k = areas.length;
-    var cell = Math.max(3, Math.min(34, Math.floor(760 / Math.max(1, k))));
+    var cell = Math.max(3, Math.min(64, Math.floor(760 / Math.max(1, k))));
     var labels = cell >= 9;
     var ctx0 = document.createElement('canvas').getContext('2d');
     ctx0.font = '12px system-ui, sans-serif';
@@ -592,15 +592,27 @@
     ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, wpx, hpx);
     var grid = new Map();
     D.namespaceMatrix.forEach(function (c) { if (c[0] in pos && c[1] in pos) grid.set(pos[c[0]] * k + pos[c[1]], c); });
+    var frac = 0;
     for (var i = 0; i < k; i++) for (var j = 0; j < k; j++) {
       var c = grid.get(i * k + j), x = lw + j * cell, y = lw + i * cell;
       if (!c) { ctx.fillStyle = '#f1f5f9'; }
       else {
-        var frac = c[4] ? c[3] / c[4] : 1;
+        frac = c[4] ? c[3] / c[4] : 1;
         var t = 0.18 + 0.82 * Math.sqrt(frac);
         ctx.fillStyle = 'rgb(' + Math.round(204 - 189 * t) + ',' + Math.round(251 - 133 * t) + ',' + Math.round(241 - 131 * t) + ')';
       }
       ctx.fillRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
+      if (c && cell >= 48) {
+        // Big enough cells name their ports.
+        var txt = portSet(c[2]).text;
+        ctx.fillStyle = frac > 0.45 ? '#ffffff' : '#0f172a';
+        ctx.font = '10.5px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+        var parts = txt.split('; ');
+        parts.slice(0, 3).forEach(function (t, q) {
+          if (ctx.measureText(t).width > cell - 6) t = t.slice(0, Math.max(3, Math.floor((cell - 6) / 6))) + '…';
+          ctx.fillText(t, x + cell / 2, y + cell / 2 + (q - (Math.min(3, parts.length) - 1) / 2) * 12);
+        });
+      }
     }
     if (labels) {
       ctx.fillStyle = '#334155'; ctx.font = '12px system-ui, sans-serif'; ctx.textBaseline = 'middle';
@@ -622,7 +634,7 @@
     var t = heatCell(ev), tip = $('heat-tip');
     if (!t) { tip.hidden = true; return; }
     tip.hidden = false;
-    tip.style.left = (ev.offsetX + 18) + 'px'; tip.style.top = (ev.offsetY + 18) + 'px';
+    tip.style.left = (ev.clientX + 14) + 'px'; tip.style.top = (ev.clientY + 14) + 'px';
     tip.innerHTML = esc(areaName(t.from)) + ' → ' + esc(areaName(t.to)) + '<br>' + (t.c ? esc(portSet(t.c[2]).text) + '<br>' + fmt(t.c[3]) + ' of ' + fmt(t.c[4]) + ' pairs allowed' : 'nothing allowed');
   });
   $('heatmap').addEventListener('mouseleave', function () { $('heat-tip').hidden = true; });
@@ -652,7 +664,15 @@
     visibleWorkloads: function () {
       return cy ? cy.nodes('.workload').filter(function (n) { return n.visible(); }).map(function (n) { return nodeName(n.data('node')); }) : [];
     },
-    showTab: showTab
+    showTab: showTab,
+    // The viewport point at the centre of a heatmap cell, by area names.
+    heatPoint: function (from, to) {
+      if (!heat) return null;
+      var i = heat.areas.findIndex(function (a) { return areaName(a) === from; });
+      var j = heat.areas.findIndex(function (a) { return areaName(a) === to; });
+      var r = $('heatmap').getBoundingClientRect();
+      return [r.left + heat.lw + (j + 0.5) * heat.cell, r.top + heat.lw + (i + 0.5) * heat.cell];
+    }
   };
   var hash = location.hash.replace('#', '');
   if (['graph', 'matrix', 'findings'].indexOf(hash) >= 0) showTab(hash);
