@@ -130,10 +130,11 @@
     $('tiles').innerHTML = html;
     $('findings-count').textContent = String(D.findings.length);
 
-    var rows = ['<tr><th>Namespace</th><th>Workloads</th><th>Ingress isolated</th><th>Egress isolated</th><th>No policy</th><th>Default-deny</th><th>DNS</th><th>Findings</th></tr>'];
-    function bar(n, of) {
+    var rows = ['<tr><th>Namespace</th><th>Workloads</th><th>Ingress isolated</th><th>Egress isolated</th><th>No policy selects</th><th>Default-deny</th><th>DNS</th><th>Findings</th></tr>'];
+    function bar(n, of, pods, podsOf) {
       var pct = of ? Math.round(100 * n / of) : 0;
-      return '<span class="bar' + (pct < 100 ? ' low' : '') + '"><i style="width:' + pct + '%"></i></span>' + fmt(n) + '/' + fmt(of);
+      return '<span class="bar' + (pct < 100 ? ' low' : '') + '"><i style="width:' + pct + '%"></i></span>' + fmt(n) + '/' + fmt(of) +
+        ' <span class="muted" title="pods">(' + fmt(pods) + '/' + fmt(podsOf) + ' pods)</span>';
     }
     function dd(p) {
       return p == null ? '<span class="chip bad">none</span>' : '<span class="chip ok" title="' + esc(where(D.policies[p].file, D.policies[p].line)) + '">' + esc(D.policies[p].name) + '</span>';
@@ -149,8 +150,8 @@
       var fc = ns.findings;
       rows.push('<tr class="click" data-ns="' + i + '"><td><b>' + esc(ns.name) + '</b>' + (ns.declared ? '' : ' <span class="muted" title="no Namespace object in the input">(undeclared)</span>') + '</td>' +
         '<td>' + fmt(ns.workloads) + ' <span class="muted">(' + plural(ns.pods, 'pod') + ')</span></td>' +
-        '<td>' + bar(ns.ingressIsolated, ns.workloads) + '</td><td>' + bar(ns.egressIsolated, ns.workloads) + '</td>' +
-        '<td>' + (ns.unselected ? '<span class="red">' + fmt(ns.unselected) + '</span>' : '<span class="muted">0</span>') + '</td>' +
+        '<td>' + bar(ns.ingressIsolated, ns.workloads, ns.podsIngressIsolated, ns.pods) + '</td><td>' + bar(ns.egressIsolated, ns.workloads, ns.podsEgressIsolated, ns.pods) + '</td>' +
+        '<td>' + (ns.unselected ? '<span class="red">' + fmt(ns.unselected) + '</span> <span class="red" title="pods">(' + plural(ns.podsUnselected, 'pod') + ')</span>' : '<span class="muted">0</span>') + '</td>' +
         '<td>in ' + dd(ns.defaultDeny.ingress) + ' eg ' + dd(ns.defaultDeny.egress) + '</td>' +
         '<td><span class="chip ' + d[0] + '" title="' + esc(dnsTitle) + '">' + d[1] + '</span></td>' +
         '<td>' + (fc.error ? '<span class="chip bad">' + fc.error + ' error</span> ' : '') + (fc.warning ? '<span class="chip warn">' + fc.warning + ' warn</span> ' : '') + (fc.info ? '<span class="chip info">' + fc.info + ' info</span>' : '') + (fc.error + fc.warning + fc.info ? '' : '<span class="muted">none</span>') + '</td></tr>');
@@ -169,7 +170,12 @@
     sf.innerHTML = '<p>' + ['error', 'warning', 'info'].map(function (s) {
       return '<span class="chip ' + (s === 'error' ? 'bad' : s === 'warning' ? 'warn' : 'info') + '">' + counts[s] + ' ' + s + '</span>';
     }).join(' ') + ' — ' + Object.keys(byRule).sort().map(function (r) { return '<code>' + esc(r) + '</code> ×' + byRule[r]; }).join(', ') +
-      ' · <a href="#" id="to-findings">see them with their code frames</a></p>';
+      ' · <a href="#" id="to-findings">all of them, by severity</a></p>' +
+      ['error', 'warning', 'info'].map(function (sev) {
+        var ids = [];
+        D.findings.forEach(function (f, i) { if (f.severity === sev && ids.length < 5) ids.push(i); });
+        return ids.map(function (i) { return findingHtml(i, i === 0); }).join('');
+      }).join('') + (D.findings.length > 15 ? '<p class="muted">The first five of each severity; the Findings tab has every one.</p>' : '');
     $('to-findings').addEventListener('click', function (ev) { ev.preventDefault(); showTab('findings'); });
   })();
 

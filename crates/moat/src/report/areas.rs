@@ -4,7 +4,7 @@
 use crate::engine::{Engine, Target};
 use crate::lint::{Config, Context};
 use crate::matrix::{Aggregator, GroupBy, Groups, Matrix, Selection};
-use crate::model::{Cluster, Direction, NsId, Protocol};
+use crate::model::{Cluster, Direction, EndpointKind, NsId, Protocol};
 
 use super::data::{Cell, DefaultDeny, DnsState, DnsStatus, NamespaceInfo, Report};
 use super::PortSets;
@@ -110,6 +110,9 @@ pub(crate) fn namespaces(
                 ingress_isolated: 0,
                 egress_isolated: 0,
                 unselected: 0,
+                pods_ingress_isolated: 0,
+                pods_egress_isolated: 0,
+                pods_unselected: 0,
                 default_deny: DefaultDeny::default(),
                 dns: DnsStatus {
                     state: DnsState::Open,
@@ -130,6 +133,26 @@ pub(crate) fn namespaces(
         a.egress_isolated += u32::from(wl.egress.isolated);
         if wl.ingress.policies.is_empty() && wl.egress.policies.is_empty() {
             a.unselected += 1;
+        }
+        for &e in &groups.members[w] {
+            let e = e as usize;
+            let pods = match cluster.endpoints[e].kind {
+                EndpointKind::Pod => 1,
+                EndpointKind::Workload { replicas, .. } => u64::from(replicas),
+            };
+            let ing = !view.isolating(Direction::Ingress, e).is_empty();
+            let eg = !view.isolating(Direction::Egress, e).is_empty();
+            a.pods_ingress_isolated += if ing { pods } else { 0 };
+            a.pods_egress_isolated += if eg { pods } else { 0 };
+            let selected = !engine
+                .compiled()
+                .policies_for(Direction::Ingress, e)
+                .is_empty()
+                || !engine
+                    .compiled()
+                    .policies_for(Direction::Egress, e)
+                    .is_empty();
+            a.pods_unselected += if selected { 0 } else { pods };
         }
         // DNS servers themselves are not asked to reach DNS.
         let members: Vec<u32> = groups.members[w]

@@ -77,6 +77,10 @@ pub struct NamespaceInfo {
     pub egress_isolated: u32,
     /// Workloads that no policy selects.
     pub unselected: u32,
+    /// The same three counts in pods (a workload's replicas, or its Pod objects).
+    pub pods_ingress_isolated: u64,
+    pub pods_egress_isolated: u64,
+    pub pods_unselected: u64,
     pub default_deny: DefaultDeny,
     pub dns: DnsStatus,
     pub findings: SeverityCounts,
