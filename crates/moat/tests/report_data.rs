@@ -201,3 +201,142 @@ fn report_data_agrees_with_the_engine_seed_001() {
 fn report_data_agrees_with_the_engine_task_api() {
     check("examples/task-api");
 }
+
+// ---------------------------------------------------------------- namespace status
+
+const DNS_AND_APP: &str = "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec: {containers: [{name: dns, image: coredns}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api}]}
+";
+
+const DENY_ALL: &str = "
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-all, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+";
+
+fn dns_rule(ports: &str) -> String {
+    format!(
+        "
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: allow-dns, namespace: shop}}
+spec:
+  podSelector: {{}}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: kube-system}}}}
+      podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}
+    ports: [{ports}]
+"
+    )
+}
+
+fn shop(yaml: &str) -> moat::report::NamespaceInfo {
+    let loaded = moat::load::load_str("test.yaml", yaml, &LoadOptions::default());
+    assert!(loaded.problems.is_empty(), "{:#?}", loaded.problems);
+    let engine = Engine::new(loaded.cluster);
+    let r = report(&engine);
+    r.namespaces
+        .into_iter()
+        .find(|n| n.name == "shop")
+        .expect("namespace shop")
+}
+
+#[test]
+fn namespace_without_policies_is_open_and_unselected() {
+    let ns = shop(DNS_AND_APP);
+    assert_eq!((ns.workloads, ns.unselected, ns.pods_unselected), (2, 2, 2));
+    assert_eq!((ns.ingress_isolated, ns.egress_isolated), (0, 0));
+    assert_eq!(ns.dns.state, moat::report::DnsState::Open);
+    assert!(ns.default_deny.ingress.is_none() && ns.default_deny.egress.is_none());
+}
+
+#[test]
+fn default_deny_egress_without_dns_rule_blocks_dns() {
+    let ns = shop(&format!("{DNS_AND_APP}{DENY_ALL}"));
+    assert_eq!(
+        (ns.ingress_isolated, ns.egress_isolated, ns.unselected),
+        (2, 2, 0)
+    );
+    assert!(ns.default_deny.ingress.is_some() && ns.default_deny.egress.is_some());
+    assert_eq!(ns.dns.state, moat::report::DnsState::Blocked);
+    assert_eq!((ns.dns.isolated, ns.dns.udp, ns.dns.tcp), (2, 0, 0));
+}
+
+#[test]
+fn dns_over_udp_only_is_flagged() {
+    let ns = shop(&format!(
+        "{DNS_AND_APP}{DENY_ALL}{}",
+        dns_rule("{port: 53, protocol: UDP}")
+    ));
+    assert_eq!(ns.dns.state, moat::report::DnsState::UdpOnly);
+    assert_eq!((ns.dns.udp, ns.dns.tcp), (2, 0));
+}
+
+#[test]
+fn dns_over_udp_and_tcp_is_ok() {
+    let ns = shop(&format!(
+        "{DNS_AND_APP}{DENY_ALL}{}",
+        dns_rule("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}")
+    ));
+    assert_eq!(ns.dns.state, moat::report::DnsState::Ok);
+}
+
+#[test]
+fn dns_without_dns_pods_in_the_input_is_unknown() {
+    let without_dns = DNS_AND_APP
+        .splitn(3, "---")
+        .nth(1)
+        .map_or(String::new(), |s| s.to_string());
+    let ns = shop(&format!("{without_dns}{DENY_ALL}"));
+    assert_eq!(ns.dns.state, moat::report::DnsState::Unknown);
+}
+
+#[test]
+fn a_policy_selecting_every_pod_with_rules_is_not_preferred_over_a_pure_deny() {
+    let with_rules = "
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: aaa-allow-all-ingress, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: [{}]
+";
+    let loaded = moat::load::load_str(
+        "test.yaml",
+        &format!("{DNS_AND_APP}{DENY_ALL}{with_rules}"),
+        &LoadOptions::default(),
+    );
+    let engine = Engine::new(loaded.cluster);
+    let r = report(&engine);
+    let ns = r.namespaces.iter().find(|n| n.name == "shop").unwrap();
+    let p = ns.default_deny.ingress.expect("a default-deny");
+    assert_eq!(r.policies[p as usize].name, "default-deny-all");
+}
