@@ -311,7 +311,7 @@ fn dns_over_udp_and_tcp_is_ok() {
 #[test]
 fn dns_without_dns_pods_in_the_input_is_unknown() {
     let without_dns = DNS_AND_APP
-        .splitn(3, "---")
+        .split("---")
         .nth(1)
         .map_or(String::new(), |s| s.to_string());
     let ns = shop(&format!("{without_dns}{DENY_ALL}"));
