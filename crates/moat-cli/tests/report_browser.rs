@@ -589,3 +589,79 @@ fn tempdir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("profile dir");
     dir
 }
+
+/// Every tab of every page, and a card, without a console error: the examples, lint
+/// fixtures with hostNetwork pods and ipBlocks, and inputs with no workload at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_tab_renders_without_console_errors_on_varied_inputs() {
+    let only_policy = artifacts().join("only-a-policy.yaml");
+    std::fs::write(
+        &only_policy,
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: empty}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n",
+    )
+    .expect("write");
+    let only_policy = only_policy.to_str().expect("path").to_string();
+    let inputs = [
+        "examples/seed-001",
+        "examples/task-api",
+        "crates/moat/tests/fixtures/lint/host-network-bypass/fires.yaml",
+        "crates/moat/tests/fixtures/lint/egress-to-metadata/fires.yaml",
+        "crates/moat/tests/fixtures/lint/no-enforcing-cni/fires.yaml",
+        only_policy.as_str(),
+    ];
+    let driver = Driver::start();
+    let profile = tempdir("varied");
+    let c = connect(&driver, &profile).await;
+    for (i, input) in inputs.iter().enumerate() {
+        let page = write_report(input, &format!("varied-{i}.html"), &[]);
+        c.goto(&file_url(&page)).await.expect("open the report");
+        c.wait()
+            .for_element(Locator::Id("tiles"))
+            .await
+            .expect("summary");
+        for tab in ["graph", "matrix", "findings", "summary", "graph"] {
+            c.find(Locator::Css(&format!("nav#tabs button[data-tab={tab}]")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        let workloads = js(&c, "return window.moatReport.data.workloads.length").await;
+        if workloads.as_u64().unwrap_or(0) > 0 {
+            // The first search result opens its card, and the explain box answers.
+            let search = c.find(Locator::Id("search")).await.unwrap();
+            search.send_keys("/").await.unwrap();
+            c.find(Locator::Css("#search-results li[data-node]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_true(&c, "return !document.getElementById('card').hidden").await;
+            let port = c.find(Locator::Id("ex-port")).await.unwrap();
+            port.clear().await.unwrap();
+            port.send_keys("443").await.unwrap();
+            c.find(Locator::Id("ex-go"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let out = c
+                .find(Locator::Id("ex-result"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                out.contains("ALLOWED") || out.contains("DENIED") || out.contains("not embedded"),
+                "{input}: the explain box gave no verdict: {out}"
+            );
+        }
+        let errors = console_errors(&c).await;
+        assert!(errors.is_empty(), "{input}: console errors: {errors:#?}");
+    }
+    c.close().await.expect("close the session");
+}
