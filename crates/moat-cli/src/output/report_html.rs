@@ -3,7 +3,15 @@
 
 const TEMPLATE: &str = include_str!("../../assets/report/report.html");
 const CSS: &str = include_str!("../../assets/report/report.css");
-const APP: &str = include_str!("../../assets/report/report.js");
+/// The page's script, by concept; the parts are statements of one function body, in order
+/// (later parts use what earlier ones declare), which the template wraps.
+const APP: [&str; 5] = [
+    include_str!("../../assets/report/core.js"),
+    include_str!("../../assets/report/summary.js"),
+    include_str!("../../assets/report/graph.js"),
+    include_str!("../../assets/report/card.js"),
+    include_str!("../../assets/report/heatmap.js"),
+];
 /// In load order: cytoscape, then the fcose layout and the two bases it builds on.
 const VENDOR: [&str; 4] = [
     include_str!("../../assets/vendor/cytoscape.min.js"),
@@ -63,7 +71,7 @@ pub fn render(json: &str, title: &str) -> String {
     let vendor = vendor.join("\n;\n");
     let title = escape_html(title);
     let data = json_safe(json);
-    let app = script_safe(APP);
+    let app = script_safe(&APP.join("\n"));
     let css = CSS.replace("</style", "<\\/style");
     fill(
         TEMPLATE,
