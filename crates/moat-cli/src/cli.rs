@@ -265,8 +265,9 @@ pub struct LintArgs {
 }
 
 const REPORT_HELP: &str = "\
-The page needs no network: styles, scripts and data are inline. Workload-level connections
-beyond --max-edges are left out (the page says so); the namespace matrix is always complete.
+The page needs no network: styles, scripts and data are inline. When more than --max-edges
+workload connections are allowed, only those from and to whole namespaces that fit are
+embedded (--detail ones first; the page says so); the namespace matrix is always complete.
 Lint findings use the nearest .moat.yaml upward from the first PATH.
 
 Exit status: 0 when written, 2 on bad input.
@@ -274,6 +275,7 @@ Exit status: 0 when written, 2 on bad input.
 Examples:
   moat report examples/three-tier -o report.html
   kubectl get netpol,deploy,pods,ns -A -o yaml | moat report - -o cluster.html
+  moat report cluster.yaml --detail payments -o payments.html
   moat report examples/three-tier --format json      # the data embedded in the page (moat.report/v1)";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,4 +298,7 @@ pub struct ReportArgs {
     /// Most workload-level connections to embed (the namespace matrix is never cut).
     #[arg(long, default_value_t = 250_000, value_name = "N")]
     pub max_edges: usize,
+    /// When not every connection fits: embed this namespace's first (repeatable).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub detail: Vec<String>,
 }

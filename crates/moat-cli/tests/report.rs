@@ -101,22 +101,54 @@ fn output_file_is_written() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An edge as text, port sets resolved (they are interned in another order when cut).
+fn edge_texts(d: &Value) -> Vec<String> {
+    d["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let name = |n: &Value| {
+                let n = n.as_u64().unwrap() as usize;
+                let w = d["workloads"].as_array().unwrap();
+                match w.get(n) {
+                    Some(w) => format!(
+                        "{}/{}",
+                        d["namespaces"][w["namespace"].as_u64().unwrap() as usize]["name"]
+                            .as_str()
+                            .unwrap(),
+                        w["name"].as_str().unwrap()
+                    ),
+                    None => d["externals"][n - w.len()]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                }
+            };
+            let ports = d["portSets"][e[2].as_u64().unwrap() as usize]["text"]
+                .as_str()
+                .unwrap();
+            format!("{} > {} {ports}", name(&e[0]), name(&e[1]))
+        })
+        .collect()
+}
+
 #[test]
-fn budget_cuts_whole_sources_and_says_so() {
+fn budget_keeps_whole_namespaces_and_says_so() {
     let full = data(&["examples/three-tier"]);
     assert_eq!(full["budget"]["cut"], false);
-    let all_edges = full["edges"].as_array().unwrap().clone();
+    assert_eq!(full["budget"]["detailNamespaces"], serde_json::json!([]));
     let (out, err, code) = moat(&[
         "report",
         "examples/three-tier",
         "--format",
         "json",
         "--max-edges",
-        "8",
+        "12",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("note: Workload-level connections are embedded for the first"),
+        err.contains("note: Workload-level connections are embedded for"),
         "{err}"
     );
     let cut: Value = serde_json::from_str(&out).unwrap();
@@ -125,18 +157,32 @@ fn budget_cuts_whole_sources_and_says_so() {
     assert!(b["note"]
         .as_str()
         .unwrap()
-        .contains("the namespace matrix is complete"));
-    let edges = cut["edges"].as_array().unwrap();
-    assert!(edges.len() <= 8 && !edges.is_empty(), "{edges:?}");
+        .contains("the namespace matrix, which is complete, stands in"));
+    let edges = edge_texts(&cut);
+    assert!(edges.len() <= 12 && !edges.is_empty(), "{edges:?}");
     assert_eq!(b["edges"], edges.len());
-    // Every source below `completeSources` has all its edges, and no other source has any.
-    let complete = b["completeSources"].as_u64().unwrap();
-    let kept: Vec<&Value> = all_edges
+    // Exactly the edges from or to a workload of a detail namespace, none other.
+    let detail: Vec<String> = b["detailNamespaces"]
+        .as_array()
+        .unwrap()
         .iter()
-        .filter(|e| e[0].as_u64().unwrap() < complete)
+        .map(|a| {
+            cut["namespaces"][a.as_u64().unwrap() as usize]["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+                + "/"
+        })
         .collect();
-    assert_eq!(edges.iter().collect::<Vec<_>>(), kept);
-    // The namespace matrix is never cut (port sets are interned in another order).
+    assert!(!detail.is_empty());
+    let touches = |e: &String| {
+        detail
+            .iter()
+            .any(|ns| e.starts_with(ns.as_str()) || e.contains(&format!("> {ns}")))
+    };
+    let want: Vec<String> = edge_texts(&full).into_iter().filter(touches).collect();
+    assert_eq!(edges, want);
+    // The namespace matrix is never cut.
     let cells = |d: &Value| -> Vec<String> {
         d["namespaceMatrix"]
             .as_array()
@@ -149,6 +195,39 @@ fn budget_cuts_whole_sources_and_says_so() {
             .collect()
     };
     assert_eq!(cells(&cut), cells(&full));
+}
+
+#[test]
+fn detail_chooses_the_namespaces_embedded_first() {
+    let d = data(&[
+        "examples/three-tier",
+        "--max-edges",
+        "12",
+        "--detail",
+        "production",
+    ]);
+    let names: Vec<&str> = d["budget"]["detailNamespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            d["namespaces"][a.as_u64().unwrap() as usize]["name"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(names.contains(&"production"), "{names:?}");
+    let edges = edge_texts(&d);
+    assert!(
+        edges.contains(&"production/frontend > production/backend TCP 8080".to_string()),
+        "{edges:?}"
+    );
+    let (_, err, code) = moat(&["report", "examples/three-tier", "--detail", "nowhere"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--detail: no namespace `nowhere` in the input"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -283,7 +283,7 @@ async fn large_report_starts_grouped_says_what_was_cut_and_drills_down() {
         .text()
         .await
         .unwrap()
-        .contains("Workload-level connections are embedded for the first"));
+        .contains("Workload-level connections are embedded for"));
     assert_eq!(
         c.find_all(Locator::Css("#ns-table tr[data-ns]"))
             .await

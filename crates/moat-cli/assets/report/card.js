@@ -54,10 +54,9 @@ function openCard(n) {
     }).join('') + '</ul>' : '<p class="red">No policy selects it: every pod can reach it, and it can reach everything.</p>'));
   }
   var ins = inEdges(n), outs = outEdges(n);
-  var partialIn = D.budget.cut ? ' <span class="muted">(from embedded sources only)</span>' : '';
-  var partialOut = sourceComplete(n) ? '' : ' <span class="muted">(not embedded: over the budget)</span>';
-  html.push('<h4>Reached by (' + fmt(ins.length) + ')' + partialIn + '</h4>' + peerList(ins, 0));
-  html.push('<h4>Reaches (' + fmt(outs.length) + ')' + partialOut + '</h4>' + peerList(outs, 1));
+  var partial = complete(n) ? '' : ' <span class="muted">(only those embedded: over the data budget)</span>';
+  html.push('<h4>Reached by (' + fmt(ins.length) + ')' + partial + '</h4>' + peerList(ins, 0));
+  html.push('<h4>Reaches (' + fmt(outs.length) + ')' + partial + '</h4>' + peerList(outs, 1));
   if (!isExt(n)) {
     var w2 = D.workloads[n];
     var fids = w2.findings.slice();
@@ -133,7 +132,7 @@ function runExplain() {
     return;
   }
   var e = edgeBetween(src, dst);
-  if (!e && !sourceComplete(src)) {
+  if (!e && !complete(src) && !complete(dst)) {
     out.innerHTML = '<p class="muted">This pair is not embedded (over the data budget). Ask moat:</p><pre class="cmd">' + esc(cmd) + '</pre>';
     return;
   }

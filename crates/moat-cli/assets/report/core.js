@@ -80,7 +80,11 @@ function edgeBetween(a, b) {
   }
   return null;
 }
-function sourceComplete(n) { return !D.budget.cut || n < D.budget.completeSources; }
+// Whether every edge from and to a node is embedded: all are, unless the budget cut them;
+// then only those of the workloads of the detail namespaces.
+var detailArea = new Uint8Array(N + 1);
+D.budget.detailNamespaces.forEach(function (a) { detailArea[a] = 1; });
+function complete(n) { return !D.budget.cut || (!isExt(n) && detailArea[D.workloads[n].namespace] === 1); }
 
 // ------------------------------------------------------------------ port filter
 // `443`, `tcp/53`, `UDP 53`, `8000-8999`: ports to keep (any protocol when unsaid).

@@ -66,8 +66,8 @@ function elements() {
     vis.forEach(function (n) { outEdges(n).forEach(function (e) { if (visSet[e[1]] || isExt(e[1])) push(e); }); });
     for (var x = W; x < W + D.externals.length; x++) outEdges(x).forEach(function (e) { if (visSet[e[1]]) push(e); });
     if (more) note.push('Drawing the first ' + fmt(MAX_EDGES) + ' connections of ' + fmt(MAX_EDGES + more) + ': narrow by namespace or port.');
-    var cutCount = vis.filter(function (n) { return !sourceComplete(n); }).length;
-    if (cutCount) note.push(fmt(cutCount) + ' of these workloads (dashed) have connections that are not embedded (over the data budget): their edges here are only those from embedded sources; the namespace-level connections of their namespaces are drawn instead (grey).');
+    var cutCount = vis.filter(function (n) { return !complete(n); }).length;
+    if (cutCount) note.push(fmt(cutCount) + ' of these workloads (dashed) have connections that are not embedded (over the data budget): their edges here are only those with the embedded namespaces; the namespace-level connections of their namespaces are drawn instead (grey).');
     var areasUsed = {};
     vis.forEach(function (n) { areasUsed[D.workloads[n].namespace] = 1; });
     Object.keys(areasUsed).forEach(function (a) { els.push({ data: { id: 'ns' + a, label: areaName(+a), kind: 'ns' }, classes: 'ns' }); });
@@ -75,7 +75,7 @@ function elements() {
     if (extKeys.length) els.push({ data: { id: 'outside', label: 'outside the cluster', kind: 'ns' }, classes: 'ns outside' });
     vis.forEach(function (n) {
       var w = D.workloads[n];
-      els.push({ data: { id: 'n' + n, node: n, parent: 'ns' + w.namespace, label: w.name + (w.pods > 1 ? ' ×' + w.pods : '') }, classes: 'workload ' + workloadClass(w) + (sourceComplete(n) ? '' : ' cut') });
+      els.push({ data: { id: 'n' + n, node: n, parent: 'ns' + w.namespace, label: w.name + (w.pods > 1 ? ' ×' + w.pods : '') }, classes: 'workload ' + workloadClass(w) + (complete(n) ? '' : ' cut') });
     });
     extKeys.forEach(function (x) {
       var e = D.externals[x - W];
@@ -88,7 +88,7 @@ function elements() {
     // edges between the namespace box and the other namespaces, drawn as single nodes.
     if (cutCount) {
       var cutAreas = {};
-      vis.forEach(function (n) { if (!sourceComplete(n)) cutAreas[D.workloads[n].namespace] = 1; });
+      vis.forEach(function (n) { if (!complete(n)) cutAreas[D.workloads[n].namespace] = 1; });
       var others = {};
       D.namespaceMatrix.forEach(function (c, i) {
         if (c[0] === c[1] || !setMatches(portSet(c[2]), f)) return;

@@ -71,16 +71,15 @@ $('heatmap').addEventListener('mousemove', function (ev) {
 $('heatmap').addEventListener('mouseleave', function () { $('heat-tip').hidden = true; });
 $('heatmap').addEventListener('click', function (ev) { var t = heatCell(ev); if (t) drill(t.from, t.to); });
 function drill(a, b) {
-  var rows = [], complete = true;
+  var rows = [], whole = detailArea[a] === 1 || detailArea[b] === 1 || !D.budget.cut;
   var sources = [];
   for (var n = 0; n < W + D.externals.length; n++) if (nodeArea(n) === a) sources.push(n);
   sources.forEach(function (n) {
-    if (!sourceComplete(n)) complete = false;
     outEdges(n).forEach(function (e) { if (nodeArea(e[1]) === b && e[0] !== e[1]) rows.push(e); });
   });
   var shownRows = rows.slice(0, 1000);
   $('drill').innerHTML = '<h2>' + esc(areaName(a)) + ' → ' + esc(areaName(b)) + ': ' + plural(rows.length, 'workload connection') + '</h2>' +
-    (complete ? '' : '<p class="muted">Some sources are not embedded (over the data budget).</p>') +
+    (whole ? '' : '<p class="muted">These namespaces\' workload connections are not embedded (over the data budget); the cell above is complete.</p>') +
     (rows.length ? '<table class="grid" id="drill-table"><tr><th>From</th><th>To</th><th>Ports</th></tr>' + shownRows.map(function (e) {
       return '<tr class="click" data-node="' + e[0] + '"><td>' + esc(nodeName(e[0])) + '</td><td>' + esc(nodeName(e[1])) + '</td><td class="mono">' + esc(portSet(e[2]).text) + (e[3] ? '' : ' <span class="muted">(some pods)</span>') + '</td></tr>';
     }).join('') + '</table>' + (rows.length > 1000 ? '<p class="muted">and ' + fmt(rows.length - 1000) + ' more</p>' : '') : '<p class="muted">Nothing is allowed between them.</p>');

@@ -37,7 +37,13 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
             .map(|p| p.display().to_string())
             .collect(),
         max_edges: args.max_edges,
+        detail: args.detail.clone(),
     };
+    for ns in &args.detail {
+        if engine.cluster().find_namespace(ns).is_none() {
+            return Err(bad(format!("--detail: no namespace `{ns}` in the input")));
+        }
+    }
     // Lint is independent of the connectivity part: run it meanwhile.
     let (diags, prepared) = std::thread::scope(|s| {
         let linting = s.spawn(|| lint(for_lint, &sources, &config, &LintOptions::default()));

@@ -34,7 +34,8 @@ pub struct Report {
     pub peer_sets: Vec<Vec<[u32; 2]>>,
     /// Every allowed area-to-area connection (never cut).
     pub namespace_matrix: Vec<Cell>,
-    /// Allowed node-to-node connections, by source node, then destination (cut by the budget).
+    /// Allowed node-to-node connections, by source node, then destination (cut by the budget:
+    /// see `Budget::detail_namespaces`).
     pub edges: Vec<Edge>,
     pub findings: Vec<Finding>,
     pub budget: Budget,
@@ -242,8 +243,9 @@ pub struct Budget {
     pub max_edges: u64,
     /// Edges embedded.
     pub edges: u64,
-    /// Source nodes whose edges are all embedded (nodes `0..complete_sources`).
-    pub complete_sources: u32,
+    /// When cut: the namespaces (areas) whose workloads have every edge embedded, from and
+    /// to them. Empty when nothing was cut.
+    pub detail_namespaces: Vec<u32>,
     /// Allowed endpoint pairs in all (with external ranges; self traffic left out), for scale.
     pub allowed_pairs: u64,
     pub cut: bool,

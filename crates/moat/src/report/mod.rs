@@ -28,6 +28,8 @@ pub struct ReportOptions {
     pub inputs: Vec<String>,
     /// Most workload-level edges to embed; the namespace matrix is always complete.
     pub max_edges: usize,
+    /// Namespaces whose workload connections to embed first, when not all fit.
+    pub detail: Vec<String>,
 }
 
 impl Default for ReportOptions {
@@ -35,6 +37,7 @@ impl Default for ReportOptions {
         ReportOptions {
             inputs: Vec::new(),
             max_edges: 250_000,
+            detail: Vec::new(),
         }
     }
 }
@@ -117,8 +120,8 @@ pub fn prepare<'m, 'e>(
     let (workloads, externals) = nodes::nodes(engine, matrix, &groups, &areas);
     let mut policies = nodes::policies(engine, &areas, &workloads);
     let peer_sets = peers::attach(engine, matrix, &groups, &mut policies);
-    let (edges, mut budget) = edges(matrix, &groups, &mut ports, opts.max_edges);
     let namespace_matrix = areas::matrix(matrix, &areas, &mut ports);
+    let (edges, mut budget) = edges(matrix, &groups, &areas, &namespace_matrix, &mut ports, opts);
     budget.allowed_pairs = namespace_matrix.iter().map(|c| c.3).sum();
 
     let report = Report {
@@ -194,32 +197,67 @@ fn totals(engine: &Engine, r: &Report) -> Totals {
     }
 }
 
-/// Workload-level edges, whole sources at a time, until the budget is spent.
+/// Workload-level edges of whole namespaces: every edge from or to a workload of a chosen
+/// namespace, so that those workloads' cards are complete both ways. Namespaces are chosen
+/// in order (`detail` first, then by name) while their connections fit the budget; a cell's
+/// allowed pairs bound the workload edges behind it, so the budget is never exceeded.
 fn edges(
     matrix: &Matrix,
     groups: &Groups,
+    areas: &areas::Areas,
+    cells: &[Cell],
     ports: &mut PortSets,
-    max: usize,
+    opts: &ReportOptions,
 ) -> (Vec<Edge>, Budget) {
-    let sel = Selection::default();
-    let agg = Aggregator::new(matrix, groups, &sel);
-    let sources = agg.source_groups();
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut pending: Vec<Edge> = Vec::new();
-    let mut current: Option<u32> = None;
-    let mut complete = 0u32;
-    let mut cut = false;
-    agg.for_each(&sources, |c| {
-        if current != Some(c.from) {
-            if edges.len() + pending.len() > max {
-                cut = true;
-                complete = current.unwrap_or(0);
-                return false;
-            }
-            edges.append(&mut pending);
-            current = Some(c.from);
+    let n_areas = areas.order.len();
+    let detail_first: Vec<u32> = opts
+        .detail
+        .iter()
+        .filter_map(|name| areas.find(matrix.engine().cluster(), name))
+        .collect();
+    let mut order = detail_first.clone();
+    order.extend((0..n_areas as u32).filter(|a| !detail_first.contains(a)));
+    // A single-pod workload's edge to itself is in no cell's pairs: count one per workload.
+    let mut workloads = vec![0u64; n_areas];
+    for ns in groups.namespace.iter().flatten() {
+        workloads[areas.of_ns[*ns] as usize] += 1;
+    }
+    let mut chosen = vec![false; n_areas];
+    let mut spent = 0u64;
+    let max = opts.max_edges as u64;
+    for a in order {
+        // Cells touching `a` that no chosen namespace already accounts for.
+        let cost: u64 = cells
+            .iter()
+            .filter(|c| c.0 == a || c.1 == a)
+            .filter(|c| {
+                let other = (if c.0 == a { c.1 } else { c.0 }) as usize;
+                // The external area is never chosen; a chosen namespace counted it already.
+                other >= n_areas || !chosen[other]
+            })
+            .map(|c| c.3)
+            .sum::<u64>()
+            + workloads[a as usize];
+        if spent + cost <= max {
+            chosen[a as usize] = true;
+            spent += cost;
         }
-        pending.push(Edge(
+    }
+    let all = chosen.iter().all(|&c| c);
+    let mut sel = Selection::default();
+    if !all {
+        let mut units = crate::engine::BitSet::new(groups.unit_count());
+        for (e, ep) in matrix.engine().cluster().endpoints.iter().enumerate() {
+            if chosen[areas.of_ns[ep.namespace] as usize] {
+                units.insert(e);
+            }
+        }
+        sel.touching.push(units);
+    }
+    let agg = Aggregator::new(matrix, groups, &sel);
+    let mut edges: Vec<Edge> = Vec::new();
+    agg.for_each(&agg.source_groups(), |c| {
+        edges.push(Edge(
             c.from,
             c.to,
             ports.intern(&c.ports),
@@ -227,26 +265,29 @@ fn edges(
         ));
         true
     });
-    if !cut {
-        if edges.len() + pending.len() > max {
-            cut = true;
-            complete = current.unwrap_or(0);
-        } else {
-            edges.append(&mut pending);
-            complete = groups.len() as u32;
-        }
-    }
+    let detail: Vec<u32> = (0..n_areas as u32)
+        .filter(|&a| chosen[a as usize])
+        .collect();
+    let with_workloads = areas
+        .order
+        .iter()
+        .filter(|&&ns| groups.namespace.contains(&Some(ns)))
+        .count();
+    let cut = !all;
     let note = cut.then(|| {
+        let shown = detail
+            .iter()
+            .filter(|&&a| groups.namespace.contains(&Some(areas.order[a as usize])))
+            .count();
         format!(
-            "Workload-level connections are embedded for the first {complete} of {} sources ({} connections, the budget is {max}); the namespace matrix is complete. Narrow the input, or raise --max-edges.",
-            groups.len(),
+            "Workload-level connections are embedded for {shown} of {with_workloads} namespaces ({} connections, the budget is {max}): every connection from or to their workloads. Elsewhere the namespace matrix, which is complete, stands in. Choose the namespaces with --detail, or raise --max-edges.",
             edges.len()
         )
     });
     let budget = Budget {
-        max_edges: max as u64,
+        max_edges: max,
         edges: edges.len() as u64,
-        complete_sources: complete,
+        detail_namespaces: if cut { detail } else { Vec::new() },
         allowed_pairs: 0,
         cut,
         note,
