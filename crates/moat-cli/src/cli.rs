@@ -41,6 +41,9 @@ pub enum Command {
     /// Generate NetworkPolicies from an intent file (or draft an intent, or a Kyverno baseline).
     #[command(after_help = GEN_HELP)]
     Gen(GenArgs),
+    /// Write one self-contained HTML page: summary, connectivity graph, workload cards, matrix, findings.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -259,4 +262,43 @@ pub struct LintArgs {
     /// List the rules (with --output md: the rules reference) and exit.
     #[arg(long)]
     pub list_rules: bool,
+}
+
+const REPORT_HELP: &str = "\
+The page needs no network: styles, scripts and data are inline. When more than --max-edges
+workload connections are allowed, only those from and to whole namespaces that fit are
+embedded (--detail ones first; the page says so); the namespace matrix is always complete.
+Lint findings use the nearest .moat.yaml upward from the first PATH.
+
+Exit status: 0 when written, 2 on bad input.
+
+Examples:
+  moat report examples/three-tier -o report.html
+  kubectl get netpol,deploy,pods,ns -A -o yaml | moat report - -o cluster.html
+  moat report cluster.yaml --detail payments -o payments.html
+  moat report examples/three-tier --format json      # the data embedded in the page (moat.report/v1)";
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The page.
+    Html,
+    /// The data the page embeds (schema `moat.report/v1`).
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Most workload-level connections to embed (the namespace matrix is never cut).
+    #[arg(long, default_value_t = 250_000, value_name = "N")]
+    pub max_edges: usize,
+    /// When not every connection fits: embed this namespace's first (repeatable).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub detail: Vec<String>,
 }

@@ -63,6 +63,11 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
 
 /// Load everything; any problem refuses the whole input, with every problem listed.
 pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
+    load_strict_with_sources(args).map(|(_, loaded)| loaded)
+}
+
+/// [`load_strict`], also handing back the sources read (for code frames).
+pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
     let sources = read_sources(args)?;
     let loaded = load(
         &sources,
@@ -83,7 +88,7 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
             );
         }
     }
-    Ok(loaded)
+    Ok((sources, loaded))
 }
 
 pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {

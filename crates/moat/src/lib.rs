@@ -12,5 +12,6 @@ pub mod lint;
 pub mod load;
 pub mod matrix;
 pub mod model;
+pub mod report;
 pub mod source;
 pub mod yaml;

@@ -150,7 +150,27 @@ struct Frame<'a> {
     label: &'a str,
 }
 
-fn write_frames(out: &mut String, frames: &[Frame], texts: &HashMap<&str, &str>, width: usize) {
+/// The lines of every source file, split once (a frame per finding must not rescan a
+/// large file from its start).
+pub struct SourceLines<'a>(HashMap<&'a str, Vec<&'a str>>);
+
+impl<'a> SourceLines<'a> {
+    pub fn new(texts: &HashMap<&'a str, &'a str>) -> Self {
+        SourceLines(
+            texts
+                .iter()
+                .map(|(k, v)| (*k, v.lines().collect()))
+                .collect(),
+        )
+    }
+
+    fn line(&self, file: &str, line: u32) -> Option<&'a str> {
+        let i = (line as usize).checked_sub(1)?;
+        self.0.get(file).and_then(|l| l.get(i)).copied()
+    }
+}
+
+fn write_frames(out: &mut String, frames: &[Frame], texts: &SourceLines, width: usize) {
     let pad = " ".repeat(width);
     let mut last_file: Option<&str> = None;
     for (i, f) in frames.iter().enumerate() {
@@ -158,10 +178,7 @@ fn write_frames(out: &mut String, frames: &[Frame], texts: &HashMap<&str, &str>,
             let _ = writeln!(out, "{pad}::: {}", f.span);
         }
         last_file = Some(f.span.file.as_ref());
-        let Some(line) = texts
-            .get(f.span.file.as_ref())
-            .and_then(|t| t.lines().nth(f.span.line as usize - 1))
-        else {
+        let Some(line) = texts.line(&f.span.file, f.span.line) else {
             continue;
         };
         let (start, len) = underline_extent(line, f.span.col as usize);
@@ -190,8 +207,24 @@ fn object_text(d: &Diagnostic) -> Option<String> {
 }
 
 pub fn text_report(diags: &[Diagnostic], texts: &HashMap<&str, &str>) -> String {
+    let lines = SourceLines::new(texts);
     let mut out = String::new();
     for d in diags {
+        out.push_str(&diagnostic_text(d, &lines));
+    }
+    let s = Summary::of(diags);
+    let _ = writeln!(
+        out,
+        "lint: {} error(s), {} warning(s), {} info",
+        s.error, s.warning, s.info
+    );
+    out
+}
+
+/// One finding with its code frames, as `moat lint` prints it.
+pub fn diagnostic_text(d: &Diagnostic, texts: &SourceLines) -> String {
+    let mut out = String::new();
+    {
         let _ = writeln!(out, "{}[{}]: {}", d.severity, d.rule, d.message);
         let width = std::iter::once(d.span.as_ref())
             .chain(d.related.iter().map(|r| r.span.as_ref()))
@@ -242,12 +275,6 @@ pub fn text_report(diags: &[Diagnostic], texts: &HashMap<&str, &str>) -> String 
         }
         out.push('\n');
     }
-    let s = Summary::of(diags);
-    let _ = writeln!(
-        out,
-        "lint: {} error(s), {} warning(s), {} info",
-        s.error, s.warning, s.info
-    );
     out
 }
 

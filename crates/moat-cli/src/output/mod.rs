@@ -6,6 +6,7 @@ pub mod matrix_json;
 pub mod matrix_md;
 pub mod matrix_mermaid;
 pub mod matrix_text;
+pub mod report_html;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
