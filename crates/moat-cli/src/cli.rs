@@ -35,6 +35,7 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Report mistakes in NetworkPolicies and their context (rules: `moat lint --list-rules`).
     #[command(
+        mut_arg("paths", |a| a.required(false).required_unless_present("list_rules")),
         after_help = "Exit status: 0 without error-level findings, 1 with any (`--deny warnings`: warnings too), 2 on unreadable input.\n\nConfig: the nearest .moat.yaml upward from the first PATH (severity, skip, systemNamespaces).\nSilence rules for one object: annotation `moat.dev/ignore: \"rule-a,rule-b\"`.\n\nExamples:\n  moat lint examples/seed-001\n  moat lint manifests/ --output sarif > moat.sarif\n  moat lint --list-rules --output md > docs/rules.md"
     )]
     Lint(LintArgs),
@@ -85,6 +86,12 @@ pub struct GenArgs {
     /// Overwrite existing files that moat did not write.
     #[arg(long)]
     pub force: bool,
+    /// Namespace of objects in --from and --with manifests that name none.
+    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
+    pub namespace: String,
+    /// Also list skipped objects (of --from and --with) of kinds moat does not model.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Args, Debug)]
@@ -233,12 +240,9 @@ pub enum DenyLevel {
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
-    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
-    pub paths: Vec<PathBuf>,
-    /// Namespace of objects that name none.
-    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
-    pub namespace: String,
+    /// The shared input flags (PATH is optional only with --list-rules: see `Command::Lint`).
+    #[command(flatten)]
+    pub input: InputArgs,
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: LintFormat,
     /// Run only this rule (repeatable).

@@ -125,7 +125,7 @@ fn exit_codes() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        out.ends_with("lint: 0 error(s), 0 warning(s), 0 info\n"),
+        out.ends_with("lint: 0 errors, 0 warnings, 0 info\n"),
         "{out}"
     );
     // Unreadable input and unknown rules: 2.

@@ -13,4 +13,5 @@ pub mod load;
 pub mod matrix;
 pub mod model;
 pub mod source;
+pub mod text;
 pub mod yaml;
