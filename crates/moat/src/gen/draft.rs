@@ -9,16 +9,8 @@ use std::collections::BTreeMap;
 
 use super::emit::scalar;
 use super::kyverno::SYSTEM_NAMESPACES;
-use crate::model::labels::is_dns1123_label;
+use crate::model::labels::{is_dns1123_label, PER_POD_LABELS};
 use crate::model::{Cluster, EndpointKind, Labels, Protocol};
-
-/// Labels that controllers add per pod or per revision: never part of a service's identity.
-const VOLATILE_LABELS: [&str; 4] = [
-    "pod-template-hash",
-    "controller-revision-hash",
-    "statefulset.kubernetes.io/pod-name",
-    "pod-template-generation",
-];
 
 struct Drafted {
     name: String,
@@ -48,7 +40,7 @@ pub fn draft(cluster: &Cluster, files: &[String]) -> String {
         let pod_labels: Labels = e
             .labels
             .iter()
-            .filter(|(k, _)| !VOLATILE_LABELS.contains(&k.as_str()))
+            .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         // The smallest Service selector that selects these pods names them best.

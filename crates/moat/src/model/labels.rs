@@ -7,6 +7,17 @@ pub type Labels = BTreeMap<String, String>;
 /// The label every namespace carries on a real cluster (since Kubernetes 1.21).
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
+/// Labels that controllers set per pod or per revision (so the pods of one controller
+/// differ in them by design): never part of what a workload is.
+pub const PER_POD_LABELS: [&str; 6] = [
+    "pod-template-hash",
+    "controller-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "pod-template-generation",
+    "apps.kubernetes.io/pod-index",
+    "batch.kubernetes.io/job-completion-index",
+];
+
 /// Why a label key is invalid, or `None` when it is a valid qualified name
 /// (`[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 characters).
 pub fn key_error(key: &str) -> Option<String> {
