@@ -57,7 +57,7 @@ Examples:
   moat gen examples/three-tier/intent.yaml -o policies/ --expect expect.yaml --workloads skeleton.yaml
   moat check policies/ skeleton.yaml --expect expect.yaml
   moat gen intent.yaml --with k8s/ -o policies/                 # refuse selectors matching no workload
-  moat gen --from k8s/ > intent.yaml                            # draft an intent (flows left as TODO)
+  moat gen --from k8s/ > intent.yaml                            # draft an intent (flows: what its policies allow)
   moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces";
 
 #[derive(Args, Debug)]
@@ -77,7 +77,7 @@ pub struct GenArgs {
     /// Manifests of the real workloads: a selector of the intent matching none is an error (repeatable).
     #[arg(long = "with", value_name = "MANIFESTS")]
     pub with: Vec<PathBuf>,
-    /// Draft an intent from existing manifests instead (repeatable); flows are left as a TODO list.
+    /// Draft an intent from existing manifests instead (repeatable): isolation and flows are what their NetworkPolicies allow, each flow naming its rules (without policies, a TODO list).
     #[arg(long, value_name = "MANIFESTS", conflicts_with_all = ["expect", "workloads", "with", "kyverno"])]
     pub from: Vec<PathBuf>,
     /// Write a Kyverno ClusterPolicy generating default-deny-all and allow-dns in every new namespace.

@@ -229,3 +229,36 @@ fn kyverno_and_draft_write_to_stdout() {
         "{out}"
     );
 }
+
+#[test]
+fn draft_from_policies_round_trips_through_gen_and_matrix() {
+    // Online Boutique: the draft's flows come from its 13 policies, and the policies `gen`
+    // writes from the draft give the very same matrix.
+    let d = scratch("learn");
+    let (intent, err, code) = moat(&["gen", "--from", "examples/online-boutique"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!intent.contains("???"), "{intent}");
+    assert_eq!(intent.matches(" -> ").count(), 15, "{intent}");
+    std::fs::write(d.join("intent.yaml"), &intent).unwrap();
+    std::fs::create_dir_all(d.join("generated")).unwrap();
+    std::fs::copy(
+        repo().join("examples/online-boutique/workloads.yaml"),
+        d.join("generated/workloads.yaml"),
+    )
+    .unwrap();
+    let (_, err, code) = moat_in(&d, &["gen", "intent.yaml", "-o", "generated"]);
+    assert_eq!(code, 0, "{err}");
+    let original = moat(&[
+        "matrix",
+        "examples/online-boutique",
+        "-g",
+        "pod",
+        "-o",
+        "csv",
+    ]);
+    let generated = moat_in(&d, &["matrix", "generated", "-g", "pod", "-o", "csv"]);
+    assert_eq!(original.2, 0);
+    assert_eq!(generated.2, 0, "{}", generated.1);
+    assert_eq!(original.0, generated.0);
+    assert!(original.0.lines().count() > 60);
+}

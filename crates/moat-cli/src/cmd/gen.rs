@@ -90,7 +90,7 @@ fn run_draft(args: &GenArgs) -> Result<i32, Failure> {
     }
     let cluster = load_manifests(args, &args.from)?;
     let names: Vec<String> = args.from.iter().map(|p| p.display().to_string()).collect();
-    let text = draft(&cluster, &names);
+    let text = draft(&moat::engine::Engine::new(cluster), &names);
     match &args.output {
         Some(dir) => {
             let path = dir.join("intent.yaml");
