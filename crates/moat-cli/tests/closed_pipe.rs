@@ -5,16 +5,12 @@
 //! fails with EPIPE, deterministically), and one closed after the first line of an output
 //! larger than the pipe buffer (moat is blocked in a write when it closes).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use common::{repo, three_tier_with_configmap, Scratch};
 
 fn moat() -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("moat"));
@@ -65,52 +61,9 @@ fn run_open(args: &[&str]) -> i32 {
     moat().args(args).output().unwrap().status.code().unwrap()
 }
 
-/// A directory holding a skipped kind, so every command also writes a note to stderr.
-fn with_note() -> tempfile_dir::Dir {
-    let d = tempfile_dir::Dir::new("note");
-    for f in ["policies.yaml", "workloads.yaml"] {
-        std::fs::copy(repo().join("examples/three-tier").join(f), d.path().join(f)).unwrap();
-    }
-    std::fs::write(
-        d.path().join("configmap.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
-    )
-    .unwrap();
-    d
-}
-
-mod tempfile_dir {
-    use std::path::{Path, PathBuf};
-
-    /// A fresh directory under the target dir, removed on drop.
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new(tag: &str) -> Dir {
-            let p = std::env::temp_dir().join(format!(
-                "moat-closed-pipe-{tag}-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            ));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 #[test]
 fn every_command_survives_closed_stdout_and_stderr_with_its_normal_exit_code() {
-    let dir = with_note();
+    let dir = three_tier_with_configmap("closed");
     let d = dir.path().to_str().unwrap();
     let expect = "examples/three-tier/expect.yaml";
     let failing = "examples/seed-001/expect-manual.yaml";
@@ -173,7 +126,7 @@ fn every_command_survives_closed_stdout_and_stderr_with_its_normal_exit_code() {
 fn closed_stdout_keeps_stderr_notes() {
     // stdout going away is not an error: nothing about it on stderr, and the note that
     // belongs to the run is still written.
-    let dir = with_note();
+    let dir = three_tier_with_configmap("closed");
     let (code, stderr) = run_closed(&["matrix", dir.path().to_str().unwrap()], Closed::Stdout);
     assert_eq!(code, 0);
     assert_eq!(
@@ -186,7 +139,7 @@ fn closed_stdout_keeps_stderr_notes() {
 /// writing an output far larger than the pipe buffer.
 #[test]
 fn matrix_stops_quietly_when_the_reader_leaves_after_one_line() {
-    let dir = tempfile_dir::Dir::new("big");
+    let dir = Scratch::new("big");
     let mut yaml = String::new();
     for i in 0..400 {
         yaml.push_str(&format!(

@@ -1,30 +1,9 @@
 //! What every command has in common: the input flags, help text that ends its last line,
 //! and counted nouns in human output.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use common::{moat, three_tier_with_configmap, Scratch};
 
 const COMMANDS: [&str; 5] = ["check", "explain", "matrix", "lint", "gen"];
 
@@ -39,26 +18,10 @@ fn every_command_that_reads_manifests_has_the_shared_input_flags() {
     }
 }
 
-/// A scratch dir: three-tier plus one object of a kind moat does not model.
-fn with_configmap(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("moat-shared-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    for f in ["policies.yaml", "workloads.yaml"] {
-        std::fs::copy(repo().join("examples/three-tier").join(f), d.join(f)).unwrap();
-    }
-    std::fs::write(
-        d.join("cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
-    )
-    .unwrap();
-    d
-}
-
 #[test]
 fn verbose_lists_skipped_objects_in_every_command() {
-    let d = with_configmap("verbose");
-    let p = d.to_str().unwrap();
+    let d = three_tier_with_configmap("verbose");
+    let p = d.str();
     let listed = format!("skipped: v1 ConfigMap settings ({p}/cm.yaml:1:1)");
     let runs: Vec<Vec<&str>> = vec![
         vec![
@@ -97,20 +60,18 @@ fn verbose_lists_skipped_objects_in_every_command() {
         );
         assert!(!err.contains("skipped: "), "{quiet:?}:\n{err}");
     }
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]
 fn namespace_flag_places_unnamespaced_objects_in_every_command() {
     // A pod with no namespace, and a policy in `shop` that isolates it only with -n shop.
-    let d = std::env::temp_dir().join(format!("moat-shared-ns-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
+    let d = Scratch::new("ns");
     std::fs::write(
-        d.join("x.yaml"),
+        d.path().join("x.yaml"),
         "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n",
     )
     .unwrap();
-    let p = d.to_str().unwrap();
+    let p = d.str();
     let (out, err, code) = moat(&["matrix", p, "-n", "shop", "--group", "pod"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("shop/web"), "{out}");
@@ -126,7 +87,6 @@ fn namespace_flag_places_unnamespaced_objects_in_every_command() {
     let (out, err, code) = moat(&["gen", "--from", p, "-n", "shop"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("shop:"), "{out}");
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]
@@ -162,14 +122,13 @@ fn every_help_ends_with_exactly_one_newline() {
 
 #[test]
 fn counts_in_human_output_agree_with_their_nouns() {
-    let d = std::env::temp_dir().join(format!("moat-shared-plural-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
+    let d = Scratch::new("plural");
     std::fs::write(
-        d.join("x.yaml"),
+        d.path().join("x.yaml"),
         "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx}]}\n",
     )
     .unwrap();
-    let p = d.to_str().unwrap();
+    let p = d.str();
     let (out, _, _) = moat(&["matrix", p, "--stats"]);
     assert!(
         out.starts_with(
@@ -219,5 +178,4 @@ fn counts_in_human_output_agree_with_their_nouns() {
             assert!(!text.contains(bad), "{bad}: {text}");
         }
     }
-    std::fs::remove_dir_all(&d).ok();
 }

@@ -14,7 +14,7 @@ use super::intent::Isolation;
 use super::kyverno::SYSTEM_NAMESPACES;
 use super::learn::{learn, Learned};
 use crate::engine::Engine;
-use crate::model::labels::{is_dns1123_label, PER_POD_LABELS};
+use crate::model::labels::{is_dns1123_label, without_per_pod};
 use crate::model::{Cluster, EndpointId, EndpointKind, Labels, Protocol};
 
 /// A listening port of a drafted service.
@@ -103,12 +103,7 @@ fn services(cluster: &Cluster) -> (Vec<Drafted>, BTreeMap<String, Vec<String>>) 
             continue;
         }
         let mut notes = Vec::new();
-        let pod_labels: Labels = e
-            .labels
-            .iter()
-            .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let pod_labels = without_per_pod(&e.labels);
         // The smallest Service selector that selects these pods names them best.
         let from_service = cluster
             .services

@@ -17,7 +17,7 @@ use super::intent::{Dns, Isolation};
 use super::policies::metadata_cidrs;
 use crate::engine::{Engine, Flow, Target};
 use crate::matrix::{Matrix, Ports};
-use crate::model::labels::PER_POD_LABELS;
+use crate::model::labels::without_per_pod;
 use crate::model::{Direction, EndpointId, Family, IpRange, Labels, Protocol};
 
 /// A peer the flows name: an endpoint outside every drafted service.
@@ -122,12 +122,7 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
         if owner[e].is_some() {
             continue;
         }
-        let selector: Labels = ep
-            .labels
-            .iter()
-            .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let selector = without_per_pod(&ep.labels);
         let ns = cluster.namespaces[ep.namespace].name.clone();
         if selector.is_empty() {
             continue;

@@ -18,6 +18,15 @@ pub const PER_POD_LABELS: [&str; 6] = [
     "batch.kubernetes.io/job-completion-index",
 ];
 
+/// The labels without [`PER_POD_LABELS`]: what the pods of one controller share.
+pub fn without_per_pod(labels: &Labels) -> Labels {
+    labels
+        .iter()
+        .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Why a label key is invalid, or `None` when it is a valid qualified name
 /// (`[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 characters).
 pub fn key_error(key: &str) -> Option<String> {

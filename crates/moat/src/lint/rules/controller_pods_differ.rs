@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
-use crate::model::labels::PER_POD_LABELS;
+use crate::model::labels::without_per_pod;
 use crate::model::{EndpointKind, Labels};
 
 pub struct ControllerPodsDiffer;
@@ -21,15 +21,6 @@ fn controller(kind: &str, name: &str, deployment: Option<&str>) -> (String, Stri
         Some(d) => ("Deployment".into(), d.into()),
         None => (kind.into(), name.into()),
     }
-}
-
-/// A pod's labels without those that differ between replicas by design.
-fn identity(labels: &Labels) -> Labels {
-    labels
-        .iter()
-        .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
 
 /// How the labels of pod `b` differ from those of pod `a`, key by key.
@@ -75,7 +66,7 @@ impl Rule for ControllerPodsDiffer {
             // The distinct label sets, each with its first pod.
             let mut classes: Vec<(Labels, usize)> = Vec::new();
             for &e in &pods {
-                let id = identity(&cluster.endpoints[e].labels);
+                let id = without_per_pod(&cluster.endpoints[e].labels);
                 if !classes.iter().any(|(l, _)| *l == id) {
                     classes.push((id, e));
                 }
