@@ -1,33 +1,10 @@
 //! `moat gen` end to end: files, refusals, `--with`, and the five-command walk-through.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::PathBuf;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn moat_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
-fn moat(args: &[&str]) -> (String, String, i32) {
-    moat_in(&repo(), args)
-}
+use common::{moat, moat_in, repo};
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("moat-gen-test-{}-{name}", std::process::id()));

@@ -1,9 +1,9 @@
 //! `moat lint` end to end: human output of every rule (snapshots), JSON and SARIF,
 //! exit codes, config discovery, `--list-rules`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../moat/tests/fixtures/lint")
@@ -11,18 +11,9 @@ fn fixtures() -> PathBuf {
 
 /// Run `moat lint` from the fixtures directory (so that paths in the output are relative).
 fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(fixtures())
-        .arg("lint")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    common::moat_in(&fixtures(), &all)
 }
 
 fn rule_ids() -> Vec<String> {

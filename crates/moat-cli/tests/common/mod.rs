@@ -12,9 +12,14 @@ pub fn repo() -> PathBuf {
 
 /// Run moat from the repository root: (stdout, stderr, exit code).
 pub fn moat(args: &[&str]) -> (String, String, i32) {
+    moat_in(&repo(), args)
+}
+
+/// Run moat from `dir` (so that paths in its output are relative to it).
+pub fn moat_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("moat")
         .unwrap()
-        .current_dir(repo())
+        .current_dir(dir)
         .args(args)
         .output()
         .unwrap();
