@@ -10,15 +10,20 @@
 //! comment naming what the policies allow.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
-use super::draft::{service_name, DraftPort, Drafted};
+mod addresses;
+mod ports;
+
+use addresses::{as_ip_blocks, cidr_text, cidrs};
+use ports::port_items;
+
+use super::draft::{service_name, Drafted};
 use super::intent::{Dns, Isolation};
 use super::policies::metadata_cidrs;
 use crate::engine::{Engine, Flow, Target};
-use crate::matrix::{Matrix, Ports};
+use crate::matrix::Matrix;
 use crate::model::labels::without_per_pod;
-use crate::model::{Direction, EndpointId, Family, IpRange, Labels, Protocol};
+use crate::model::{Cidr, Direction, EndpointId, IpRange, Labels};
 
 /// A peer the flows name: an endpoint outside every drafted service.
 pub(super) struct LearnedPeer {
@@ -50,9 +55,6 @@ enum Unit {
     /// An external address range of the matrix (a part).
     External(usize),
 }
-
-/// Widest range of ports a flow to a service may list one by one.
-const MAX_LISTED_RANGE: u16 = 16;
 
 /// Whether the policies isolating `e` in `d` allow everything there anyway (a rule with
 /// neither peers nor ports, such as `egress: [{}]`): for flows, not isolated at all.
@@ -206,10 +208,8 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
         };
     for (src, dst, ports) in pairs {
         let f = Pending {
-            src,
-            dst,
-            srcs: Vec::new(),
-            dst_text: None,
+            src: Side::Unit(src),
+            dst: Side::Unit(dst),
             ports,
             about: None,
         };
@@ -217,23 +217,20 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
     }
     for ((s, ports), ranges) in ext_in {
         let f = Pending {
-            src: Unit::External(0),
-            dst: Unit::Service(s),
-            srcs: cidr_texts(&ranges),
-            dst_text: None,
+            src: Side::Addresses(cidrs(&ranges)),
+            dst: Side::Unit(Unit::Service(s)),
             ports,
             about: as_ip_blocks(&ranges),
         };
         add(services, f, &mut notes);
     }
     for ((s, ports), ranges) in ext_out {
+        // One destination per flow: one flow per CIDR.
         let about = as_ip_blocks(&ranges);
-        for c in cidr_texts(&ranges) {
+        for c in cidrs(&ranges) {
             let f = Pending {
-                src: Unit::Service(s),
-                dst: Unit::External(0),
-                srcs: Vec::new(),
-                dst_text: Some(c),
+                src: Side::Unit(Unit::Service(s)),
+                dst: Side::Addresses(vec![c]),
                 ports: ports.clone(),
                 about: about.clone(),
             };
@@ -272,14 +269,18 @@ fn guarded(services: &[Drafted], u: Unit, d: Direction) -> bool {
     }
 }
 
-/// A flow to write: its sides, the CIDRs standing for an external side, and the ports.
+/// One side of a flow to write.
+enum Side {
+    /// A service or a peer (never an external part: those are gathered into `Addresses`).
+    Unit(Unit),
+    /// Addresses outside the cluster, as CIDRs (one flow line lists them all).
+    Addresses(Vec<Cidr>),
+}
+
+/// A flow to write: its sides and ports.
 struct Pending {
-    src: Unit,
-    dst: Unit,
-    /// For an external source: its CIDRs (one flow line lists them all).
-    srcs: Vec<String>,
-    /// For an external destination: its CIDR.
-    dst_text: Option<String>,
+    src: Side,
+    dst: Side,
     ports: Vec<u64>,
     /// The external side as ipBlocks say it, for the reader.
     about: Option<String>,
@@ -300,13 +301,26 @@ impl Cx<'_> {
         }
     }
 
-    /// How a flow written in namespace `ns` names `u`.
-    fn name_in(&self, services: &[Drafted], u: Unit, ns: &str) -> String {
-        match u {
-            Unit::Service(i) if services[i].namespace == ns => services[i].name.clone(),
-            Unit::Service(i) => format!("{}/{}", services[i].namespace, services[i].name),
-            Unit::Peer(p, _) => self.peers[p].name.clone(),
-            Unit::External(x) => self.m.ips.parts()[x].first().to_string(),
+    /// How a flow written in namespace `ns` names a side.
+    fn name_in(&self, services: &[Drafted], side: &Side, ns: &str) -> String {
+        match side {
+            Side::Unit(Unit::Service(i)) if services[*i].namespace == ns => {
+                services[*i].name.clone()
+            }
+            Side::Unit(Unit::Service(i)) => {
+                format!("{}/{}", services[*i].namespace, services[*i].name)
+            }
+            Side::Unit(Unit::Peer(p, _)) => self.peers[*p].name.clone(),
+            Side::Unit(Unit::External(x)) => self.m.ips.parts()[*x].first().to_string(),
+            Side::Addresses(cs) => cs.iter().map(cidr_text).collect::<Vec<_>>().join(", "),
+        }
+    }
+
+    /// An address or endpoint the side stands for, to ask the engine which rules allow it.
+    fn sample(&self, services: &[Drafted], side: &Side) -> Option<Target> {
+        match side {
+            Side::Unit(u) => Some(self.target(services, *u)),
+            Side::Addresses(cs) => cs.first().map(|c| Target::External(c.range().first())),
         }
     }
 
@@ -317,22 +331,19 @@ impl Cx<'_> {
         f: Pending,
         notes: &mut BTreeMap<String, Vec<String>>,
     ) -> Option<(String, String)> {
-        let ns = match (f.src, f.dst) {
-            (_, Unit::Service(d)) => services[d].namespace.clone(),
-            (Unit::Service(s), _) => services[s].namespace.clone(),
+        let ns = match (&f.src, &f.dst) {
+            (_, Side::Unit(Unit::Service(d))) => services[*d].namespace.clone(),
+            (Side::Unit(Unit::Service(s)), _) => services[*s].namespace.clone(),
             _ => return None,
         };
         let described = self.m.ports.describe(&f.ports);
-        let (items, probes, todo) = port_items(services, f.dst, &described);
-        let from = if f.srcs.is_empty() {
-            self.name_in(services, f.src, &ns)
-        } else {
-            f.srcs.join(", ")
+        let to_service = match f.dst {
+            Side::Unit(Unit::Service(d)) => Some(d),
+            _ => None,
         };
-        let to = match &f.dst_text {
-            Some(t) => t.clone(),
-            None => self.name_in(services, f.dst, &ns),
-        };
+        let (items, probes, todo) = port_items(services, to_service, &described);
+        let from = self.name_in(services, &f.src, &ns);
+        let to = self.name_in(services, &f.dst, &ns);
         if let Some(t) = todo {
             notes.entry(ns.clone()).or_default().push(format!(
                 "TODO: the policies allow {from} -> {to} on {t}; an intent grants a service only the ports it declares"
@@ -342,21 +353,8 @@ impl Cx<'_> {
             return None;
         }
         // The rules behind it: both sides' allowing rules, at one port of each item.
-        let address = |cidr: &str| {
-            cidr.trim_matches(['[', ']'])
-                .split('/')
-                .next()
-                .and_then(|a| a.parse::<IpAddr>().ok())
-                .map(Target::External)
-        };
-        let src = match f.src {
-            Unit::External(_) => f.srcs.first().and_then(|c| address(c)),
-            u => Some(self.target(services, u)),
-        };
-        let dst = match (&f.dst, &f.dst_text) {
-            (Unit::External(_), Some(t)) => address(t),
-            (u, _) => Some(self.target(services, *u)),
-        };
+        let src = self.sample(services, &f.src);
+        let dst = self.sample(services, &f.dst);
         let mut rules: Vec<String> = Vec::new();
         if let (Some(src), Some(dst)) = (src, dst) {
             for &(port, protocol) in &probes {
@@ -395,159 +393,4 @@ impl Cx<'_> {
             ),
         ))
     }
-}
-
-/// Sorted ranges with adjacent ones merged.
-fn merged(ranges: &[IpRange]) -> Vec<IpRange> {
-    let mut out: Vec<IpRange> = Vec::new();
-    let mut sorted = ranges.to_vec();
-    sorted.sort();
-    for r in sorted {
-        match out.last_mut() {
-            Some(last) if last.family == r.family && last.end.checked_add(1) == Some(r.start) => {
-                last.end = r.end;
-            }
-            _ => out.push(r),
-        }
-    }
-    out
-}
-
-/// Address ranges as the fewest CIDRs; IPv6 in brackets (a flow writes `[2001:db8::/32]:443`).
-fn cidr_texts(ranges: &[IpRange]) -> Vec<String> {
-    merged(ranges)
-        .iter()
-        .flat_map(|r| r.to_cidrs())
-        .map(|c| match c.family() {
-            Family::V4 => c.to_string(),
-            Family::V6 => format!("[{c}]"),
-        })
-        .collect()
-}
-
-/// The same addresses as an ipBlock would say them (`0.0.0.0/0 except 10.0.0.0/8`), when
-/// that is shorter than the CIDR list an intent needs (it has no `except`).
-fn as_ip_blocks(ranges: &[IpRange]) -> Option<String> {
-    let ranges = merged(ranges);
-    let mut parts = Vec::new();
-    let mut listed = 0;
-    for (family, all, max) in [
-        (Family::V4, "0.0.0.0/0", u128::from(u32::MAX)),
-        (Family::V6, "::/0", u128::MAX),
-    ] {
-        let mine: Vec<&IpRange> = ranges.iter().filter(|r| r.family == family).collect();
-        if mine.is_empty() {
-            continue;
-        }
-        listed += mine.iter().map(|r| r.to_cidrs().len()).sum::<usize>();
-        // The gaps between the ranges, within the family's whole space.
-        let mut gaps = Vec::new();
-        let mut next = 0u128;
-        for r in &mine {
-            if r.start > next {
-                gaps.push(IpRange {
-                    family,
-                    start: next,
-                    end: r.start - 1,
-                });
-            }
-            next = r.end.saturating_add(1);
-        }
-        if mine.last().is_some_and(|r| r.end < max) {
-            gaps.push(IpRange {
-                family,
-                start: next,
-                end: max,
-            });
-        }
-        let except: Vec<String> = gaps
-            .iter()
-            .flat_map(|g| g.to_cidrs())
-            .map(|c| c.to_string())
-            .collect();
-        parts.push(if except.is_empty() {
-            all.to_string()
-        } else {
-            format!("{all} except {}", except.join(", "))
-        });
-    }
-    let words: usize = parts.iter().map(|p| p.split(", ").count()).sum();
-    (words < listed).then(|| parts.join("; "))
-}
-
-/// The port items of a flow to `dst` (declared ports of a service, added when missing;
-/// ranges for peers and addresses), the (port, protocol) probes standing for them, and
-/// what could not be listed.
-fn port_items(
-    services: &mut [Drafted],
-    dst: Unit,
-    ports: &Ports,
-) -> (Vec<String>, Vec<(u16, Protocol)>, Option<String>) {
-    let mut items = Vec::new();
-    let mut probes = Vec::new();
-    let mut todo = Vec::new();
-    let ranges: Vec<(Protocol, Vec<(u16, u16)>)> = match ports {
-        Ports::All => Protocol::ALL
-            .iter()
-            .map(|&p| (p, vec![(1, 65535)]))
-            .collect(),
-        Ports::Some(list) => list.clone(),
-    };
-    match dst {
-        Unit::Service(s) => {
-            let svc = &mut services[s];
-            if matches!(ports, Ports::All) && !svc.ports.is_empty() {
-                // Every port: the declared ones are what an intent can name.
-                for p in &svc.ports {
-                    items.push(p.flow_text());
-                    probes.push((p.port, p.protocol));
-                }
-                todo.push("every port".to_string());
-                return (items, probes, Some(todo.join(", ")));
-            }
-            for (protocol, list) in ranges {
-                for (a, b) in list {
-                    if b - a >= MAX_LISTED_RANGE {
-                        todo.push(format!("{protocol} {a}-{b}"));
-                        continue;
-                    }
-                    for port in a..=b {
-                        let p = DraftPort {
-                            name: None,
-                            port,
-                            protocol,
-                        };
-                        if !svc
-                            .ports
-                            .iter()
-                            .any(|d| d.port == port && d.protocol == protocol)
-                        {
-                            svc.ports.push(p.clone());
-                        }
-                        items.push(p.flow_text());
-                        probes.push((port, protocol));
-                    }
-                }
-            }
-        }
-        _ => {
-            for (protocol, list) in ranges {
-                for (a, b) in list {
-                    let v = if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{b}")
-                    };
-                    items.push(if protocol == Protocol::Tcp {
-                        v
-                    } else {
-                        format!("{v}/{protocol}")
-                    });
-                    probes.push((a, protocol));
-                }
-            }
-        }
-    }
-    let todo = (!todo.is_empty()).then(|| todo.join(", "));
-    (items, probes, todo)
 }
