@@ -79,7 +79,8 @@ fn isolated(m: &Matrix, d: Direction, e: EndpointId) -> bool {
 pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
     let cluster = engine.cluster();
     let m = Matrix::new(engine, &[]);
-    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // What no flow can grant, by (namespace, destination, ports): the sources.
+    let mut todos: Todos = BTreeMap::new();
 
     // Isolation: each service's (from its first endpoint), each namespace's (all of them).
     let draft_iso = |e: EndpointId| Isolation {
@@ -200,12 +201,11 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
     }
 
     let mut flows: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut add =
-        |services: &mut [Drafted], f: Pending, notes: &mut BTreeMap<String, Vec<String>>| {
-            if let Some((ns, line)) = cx.flow_line(services, f, notes) {
-                flows.entry(ns).or_default().push(line);
-            }
-        };
+    let mut add = |services: &mut [Drafted], f: Pending, todos: &mut Todos| {
+        if let Some((ns, line)) = cx.flow_line(services, f, todos) {
+            flows.entry(ns).or_default().push(line);
+        }
+    };
     for (src, dst, ports) in pairs {
         let f = Pending {
             src: Side::Unit(src),
@@ -213,7 +213,7 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
             ports,
             about: None,
         };
-        add(services, f, &mut notes);
+        add(services, f, &mut todos);
     }
     for ((s, ports), ranges) in ext_in {
         let f = Pending {
@@ -222,7 +222,7 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
             ports,
             about: as_ip_blocks(&ranges),
         };
-        add(services, f, &mut notes);
+        add(services, f, &mut todos);
     }
     for ((s, ports), ranges) in ext_out {
         // One destination per flow: one flow per CIDR.
@@ -234,7 +234,7 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
                 ports: ports.clone(),
                 about: about.clone(),
             };
-            add(services, f, &mut notes);
+            add(services, f, &mut todos);
         }
     }
 
@@ -246,6 +246,13 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
                 .iter()
                 .all(|(k, v)| ep.labels.get(k) == Some(v))
     });
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ((ns, to, ports), from) in todos {
+        notes.entry(ns).or_default().push(format!(
+            "TODO: the policies allow {} -> {to} on {ports}; an intent grants a service only the ports it declares",
+            from.join(", ")
+        ));
+    }
     Learned {
         isolation,
         peers,
@@ -268,6 +275,9 @@ fn guarded(services: &[Drafted], u: Unit, d: Direction) -> bool {
         _ => false,
     }
 }
+
+/// Sources of what no flow can grant, by (namespace, destination, ports).
+type Todos = BTreeMap<(String, String, String), Vec<String>>;
 
 /// One side of a flow to write.
 enum Side {
@@ -329,7 +339,7 @@ impl Cx<'_> {
         &self,
         services: &mut [Drafted],
         f: Pending,
-        notes: &mut BTreeMap<String, Vec<String>>,
+        todos: &mut Todos,
     ) -> Option<(String, String)> {
         let ns = match (&f.src, &f.dst) {
             (_, Side::Unit(Unit::Service(d))) => services[*d].namespace.clone(),
@@ -345,9 +355,10 @@ impl Cx<'_> {
         let from = self.name_in(services, &f.src, &ns);
         let to = self.name_in(services, &f.dst, &ns);
         if let Some(t) = todo {
-            notes.entry(ns.clone()).or_default().push(format!(
-                "TODO: the policies allow {from} -> {to} on {t}; an intent grants a service only the ports it declares"
-            ));
+            todos
+                .entry((ns.clone(), to.clone(), t))
+                .or_default()
+                .push(from.clone());
         }
         if items.is_empty() {
             return None;
