@@ -21,7 +21,7 @@ use super::draft::{service_name, Drafted};
 use super::intent::{Dns, Isolation};
 use super::policies::metadata_cidrs;
 use crate::engine::{Engine, Flow, Target};
-use crate::matrix::Matrix;
+use crate::matrix::{Matrix, Row, RowFilter};
 use crate::model::labels::without_per_pod;
 use crate::model::{Cidr, Direction, EndpointId, IpRange, Labels};
 
@@ -152,41 +152,6 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
         peers: &peers,
     };
 
-    // Every allowed pair with a guarded side; external parts with the same ports towards
-    // (or from) one service are gathered into address ranges.
-    let mut pairs: Vec<(Unit, Unit, Vec<u64>)> = Vec::new();
-    let mut ext_in: BTreeMap<(usize, Vec<u64>), Vec<IpRange>> = BTreeMap::new();
-    let mut ext_out: BTreeMap<(usize, Vec<u64>), Vec<IpRange>> = BTreeMap::new();
-    for &src in &units {
-        for &dst in &units {
-            if !guarded(services, src, Direction::Egress)
-                && !guarded(services, dst, Direction::Ingress)
-            {
-                continue;
-            }
-            if let (Unit::Service(a), Unit::Service(b)) = (src, dst) {
-                let rep = services[a].members[0];
-                if a == b && !cluster.endpoints[rep].has_several_pods() {
-                    continue; // a pod to itself: always allowed
-                }
-            }
-            let ports = m.allowed_ports(cx.target(services, src), cx.target(services, dst));
-            if ports.iter().all(|w| *w == 0) {
-                continue;
-            }
-            match (src, dst) {
-                (Unit::External(x), Unit::Service(s)) => {
-                    ext_in.entry((s, ports)).or_default().push(m.ips.parts()[x])
-                }
-                (Unit::Service(s), Unit::External(x)) => ext_out
-                    .entry((s, ports))
-                    .or_default()
-                    .push(m.ips.parts()[x]),
-                _ => pairs.push((src, dst, ports)),
-            }
-        }
-    }
-
     // Metadata: a service that may reach the cloud metadata endpoint keeps it reachable
     // (generated CIDR grants except it otherwise).
     for i in 0..services.len() {
@@ -206,14 +171,58 @@ pub(super) fn learn(engine: &Engine, services: &mut [Drafted]) -> Learned {
             flows.entry(ns).or_default().push(line);
         }
     };
-    for (src, dst, ports) in pairs {
-        let f = Pending {
-            src: Side::Unit(src),
-            dst: Side::Unit(dst),
-            ports,
-            about: None,
-        };
-        add(services, f, &mut todos);
+    // Every allowed pair with a guarded side, from each source's matrix row (the row holds
+    // only the destinations it may reach); external parts with the same ports towards (or
+    // from) one service are gathered into address ranges.
+    let mut ext_in: BTreeMap<(usize, Vec<u64>), Vec<IpRange>> = BTreeMap::new();
+    let mut ext_out: BTreeMap<(usize, Vec<u64>), Vec<IpRange>> = BTreeMap::new();
+    let mut at_node: Vec<Vec<usize>> = vec![Vec::new(); m.node_count()];
+    for (i, &u) in units.iter().enumerate() {
+        at_node[m.node_of(cx.target(services, u))].push(i);
+    }
+    let mut row = Row::default();
+    for &src in &units {
+        let src_guarded = guarded(services, src, Direction::Egress);
+        m.row(
+            m.node_of(cx.target(services, src)),
+            RowFilter::default(),
+            &mut row,
+        );
+        let mut dsts: Vec<(usize, Vec<u64>)> = row
+            .iter()
+            .flat_map(|(d, set)| at_node[d as usize].iter().map(move |&i| (i, set.to_vec())))
+            .collect();
+        dsts.sort_by_key(|(i, _)| *i);
+        for (i, ports) in dsts {
+            let dst = units[i];
+            if !src_guarded && !guarded(services, dst, Direction::Ingress) {
+                continue;
+            }
+            if let (Unit::Service(a), Unit::Service(b)) = (src, dst) {
+                let rep = services[a].members[0];
+                if a == b && !cluster.endpoints[rep].has_several_pods() {
+                    continue; // a pod to itself: always allowed
+                }
+            }
+            match (src, dst) {
+                (Unit::External(x), Unit::Service(s)) => {
+                    ext_in.entry((s, ports)).or_default().push(m.ips.parts()[x])
+                }
+                (Unit::Service(s), Unit::External(x)) => ext_out
+                    .entry((s, ports))
+                    .or_default()
+                    .push(m.ips.parts()[x]),
+                _ => {
+                    let f = Pending {
+                        src: Side::Unit(src),
+                        dst: Side::Unit(dst),
+                        ports,
+                        about: None,
+                    };
+                    add(services, f, &mut todos);
+                }
+            }
+        }
     }
     for ((s, ports), ranges) in ext_in {
         let f = Pending {
