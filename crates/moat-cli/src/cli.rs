@@ -35,6 +35,7 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Report mistakes in NetworkPolicies and their context (rules: `moat lint --list-rules`).
     #[command(
+        mut_arg("paths", |a| a.required(false).required_unless_present("list_rules")),
         after_help = "Exit status: 0 without error-level findings, 1 with any (`--deny warnings`: warnings too), 2 on unreadable input.\n\nConfig: the nearest .moat.yaml upward from the first PATH (severity, skip, systemNamespaces).\nSilence rules for one object: annotation `moat.dev/ignore: \"rule-a,rule-b\"`.\n\nExamples:\n  moat lint examples/seed-001\n  moat lint manifests/ --output sarif > moat.sarif\n  moat lint --list-rules --output md > docs/rules.md"
     )]
     Lint(LintArgs),
@@ -59,7 +60,7 @@ Examples:
   moat gen examples/three-tier/intent.yaml -o policies/ --expect expect.yaml --workloads skeleton.yaml
   moat check policies/ skeleton.yaml --expect expect.yaml
   moat gen intent.yaml --with k8s/ -o policies/                 # refuse selectors matching no workload
-  moat gen --from k8s/ > intent.yaml                            # draft an intent (flows left as TODO)
+  moat gen --from k8s/ > intent.yaml                            # draft an intent (flows: what its policies allow)
   moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces";
 
 #[derive(Args, Debug)]
@@ -79,7 +80,7 @@ pub struct GenArgs {
     /// Manifests of the real workloads: a selector of the intent matching none is an error (repeatable).
     #[arg(long = "with", value_name = "MANIFESTS")]
     pub with: Vec<PathBuf>,
-    /// Draft an intent from existing manifests instead (repeatable); flows are left as a TODO list.
+    /// Draft an intent from existing manifests instead (repeatable): isolation and flows are what their NetworkPolicies allow, each flow naming its rules (without policies, a TODO list).
     #[arg(long, value_name = "MANIFESTS", conflicts_with_all = ["expect", "workloads", "with", "kyverno"])]
     pub from: Vec<PathBuf>,
     /// Write a Kyverno ClusterPolicy generating default-deny-all and allow-dns in every new namespace.
@@ -88,6 +89,12 @@ pub struct GenArgs {
     /// Overwrite existing files that moat did not write.
     #[arg(long)]
     pub force: bool,
+    /// Namespace of objects in --from and --with manifests that name none.
+    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
+    pub namespace: String,
+    /// Also list skipped objects (of --from and --with) of kinds moat does not model.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Args, Debug)]
@@ -236,12 +243,9 @@ pub enum DenyLevel {
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
-    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
-    pub paths: Vec<PathBuf>,
-    /// Namespace of objects that name none.
-    #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
-    pub namespace: String,
+    /// The shared input flags (PATH is optional only with --list-rules: see `Command::Lint`).
+    #[command(flatten)]
+    pub input: InputArgs,
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: LintFormat,
     /// Run only this rule (repeatable).

@@ -9,6 +9,8 @@ use moat::load::{collect_files, load, read_source, LoadOptions, Loaded, Source, 
 
 use crate::cli::InputArgs;
 use crate::exit::Failure;
+use crate::stdio::stderr;
+use moat::text::count;
 
 /// Read every PATH (and stdin for `-`).
 pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
@@ -61,13 +63,9 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
     }
 }
 
-/// Load everything; any problem refuses the whole input, with every problem listed.
-pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
-    load_strict_with_sources(args).map(|(_, loaded)| loaded)
-}
-
-/// [`load_strict`], also handing back the sources read (for code frames).
-pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
+/// Read and load every PATH, keeping the load problems for the caller (lint reports them
+/// as findings); skipped objects are noted on stderr.
+pub fn load_all(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
     let sources = read_sources(args)?;
     let loaded = load(
         &sources,
@@ -75,20 +73,57 @@ pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded
             default_namespace: args.namespace.clone(),
         },
     );
+    note_skipped(args, &loaded);
+    Ok((sources, loaded))
+}
+
+/// Load everything; any problem refuses the whole input, with every problem listed.
+pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
+    load_strict_with_sources(args).map(|(_, loaded)| loaded)
+}
+
+/// [`load_strict`], also handing back the sources read (for code frames).
+pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
+    let (sources, loaded) = load_all(args)?;
     if !loaded.problems.is_empty() {
         return Err(Failure::Input(
             loaded.problems.into_iter().map(|p| p.error).collect(),
         ));
     }
+    Ok((sources, loaded))
+}
+
+/// With --verbose, every skipped object; without, a count by kind.
+fn note_skipped(args: &InputArgs, loaded: &Loaded) {
     if args.verbose {
         for s in &loaded.cluster.skipped {
-            eprintln!(
+            stderr!(
                 "skipped: {} {} {} ({})",
-                s.api_version, s.kind, s.name, s.span
+                s.api_version,
+                s.kind,
+                s.name,
+                s.span
             );
         }
+        return;
     }
-    Ok((sources, loaded))
+    let mut skipped = loaded.cluster.skipped_by_kind();
+    // Files that are not Kubernetes objects (expectations, values) are expected in a tree.
+    skipped.remove(moat::load::NOT_AN_OBJECT);
+    if !skipped.is_empty() {
+        let parts: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let n: usize = skipped.values().sum();
+        let kinds = if skipped.len() == 1 {
+            "a kind"
+        } else {
+            "kinds"
+        };
+        stderr!(
+            "note: skipped {} of {kinds} moat does not model: {} (--verbose lists them)",
+            count(n, "object"),
+            parts.join(", ")
+        );
+    }
 }
 
 pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
@@ -96,15 +131,7 @@ pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
     Ok(engine_from(args, loaded))
 }
 
-/// Compile what was loaded, noting the kinds that were skipped.
-pub fn engine_from(args: &InputArgs, loaded: Loaded) -> Engine {
-    let mut skipped = loaded.cluster.skipped_by_kind();
-    // Files that are not Kubernetes objects (expectations, values) are expected in a tree.
-    skipped.remove(moat::load::NOT_AN_OBJECT);
-    if !skipped.is_empty() && !args.verbose {
-        let parts: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let count: usize = skipped.values().sum();
-        eprintln!("note: skipped {count} object(s) of kinds moat does not model: {} (--verbose lists them)", parts.join(", "));
-    }
+/// Compile what was loaded (its skipped objects were noted by `load_all`).
+pub fn engine_from(_args: &InputArgs, loaded: Loaded) -> Engine {
     Engine::new(loaded.cluster)
 }

@@ -1,11 +1,15 @@
 //! The `moat` command.
 
+// All output goes through `stdio`, which survives a closed stdout or stderr.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod cli;
 mod cmd;
 mod endpoint_arg;
 mod exit;
 mod input;
 mod output;
+mod stdio;
 
 use clap::{CommandFactory, Parser};
 
@@ -19,13 +23,10 @@ fn main() {
         cli::Command::Gen(args) => cmd::gen::run(&args),
         cli::Command::Report(args) => cmd::report::run(&args),
         cli::Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut cli::Cli::command(),
-                "moat",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+            // clap_complete panics on a write error: render first, then write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "moat", &mut script);
+            stdio::print(&String::from_utf8_lossy(&script)).map(|()| 0)
         }
     };
     let code = result.unwrap_or_else(exit::report);

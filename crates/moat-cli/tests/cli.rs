@@ -1,30 +1,9 @@
 //! The `moat` binary end to end: golden outputs for every format, and exit codes.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// Run moat from the repository root (so paths in output are relative): (stdout, stderr, code).
-fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use common::{moat, repo};
 
 fn check(example: &str, expect: &str, format: &str) -> (String, i32) {
     let dir = format!("examples/{example}");

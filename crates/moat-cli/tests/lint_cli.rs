@@ -1,9 +1,9 @@
 //! `moat lint` end to end: human output of every rule (snapshots), JSON and SARIF,
 //! exit codes, config discovery, `--list-rules`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../moat/tests/fixtures/lint")
@@ -11,18 +11,9 @@ fn fixtures() -> PathBuf {
 
 /// Run `moat lint` from the fixtures directory (so that paths in the output are relative).
 fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(fixtures())
-        .arg("lint")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    common::moat_in(&fixtures(), &all)
 }
 
 fn rule_ids() -> Vec<String> {
@@ -40,7 +31,7 @@ fn rule_ids() -> Vec<String> {
 #[test]
 fn human_output_of_every_rule() {
     let ids = rule_ids();
-    assert_eq!(ids.len(), 20);
+    assert_eq!(ids.len(), 21);
     for id in ids {
         let file = format!("{id}/fires.yaml");
         let (out, err, code) = moat(&["--no-config", "--rule", &id, &file]);
@@ -86,7 +77,7 @@ fn seed_001_sarif() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 20);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 21);
     for r in run["results"].as_array().unwrap() {
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], r["ruleId"]);
@@ -125,7 +116,7 @@ fn exit_codes() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        out.ends_with("lint: 0 error(s), 0 warning(s), 0 info\n"),
+        out.ends_with("lint: 0 errors, 0 warnings, 0 info\n"),
         "{out}"
     );
     // Unreadable input and unknown rules: 2.

@@ -1,31 +1,10 @@
 //! `moat matrix` end to end: a golden output for every format and view, filters, limits,
 //! stats and bad input.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// Run moat from the repository root: (stdout, stderr, code).
-fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use common::{moat, repo};
 
 fn matrix(args: &[&str]) -> String {
     let mut all = vec!["matrix"];

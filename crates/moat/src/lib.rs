@@ -14,4 +14,5 @@ pub mod matrix;
 pub mod model;
 pub mod report;
 pub mod source;
+pub mod text;
 pub mod yaml;

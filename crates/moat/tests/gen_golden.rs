@@ -62,7 +62,10 @@ fn draft_golden() {
     assert!(loaded.is_clean());
     insta::assert_snapshot!(
         "draft_three_tier",
-        draft(&loaded.cluster, &["workloads.yaml".into()])
+        draft(
+            &moat::engine::Engine::new(loaded.cluster),
+            &["workloads.yaml".into()]
+        )
     );
 }
 
@@ -226,7 +229,10 @@ fn render_policy(name: &str, text: &str, line: u32) -> String {
 fn a_draft_is_a_valid_intent_that_allows_nothing_but_dns() {
     let text = read(&root().join("examples/task-api/workloads.yaml"));
     let loaded = load_str("workloads.yaml", &text, &Default::default());
-    let d = draft(&loaded.cluster, &["workloads.yaml".into()]);
+    let d = draft(
+        &moat::engine::Engine::new(loaded.cluster),
+        &["workloads.yaml".into()],
+    );
     assert!(!moat::gen::is_managed(&d), "a draft is the user's to edit");
     assert!(d.contains("# - ??? -> task-api:http"), "{d}");
     let p = parse_intent("intent.yaml", &d).unwrap_or_else(|e| panic!("{e:#?}\n{d}"));

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::exit::Failure;
 use crate::input;
+use crate::stdio;
 
 pub fn run(args: &CheckArgs) -> Result<i32, Failure> {
     let engine = input::engine(&args.input)?;
@@ -29,7 +30,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Failure> {
         CheckFormat::Json => json_report(&results),
         CheckFormat::Junit => junit_report(&results, &name),
     };
-    print!("{out}");
+    stdio::print(&out)?;
     Ok(if results.iter().all(|r| r.passed) {
         0
     } else {

@@ -13,6 +13,7 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::endpoint_arg::{bad, parse_endpoint};
 use crate::exit::Failure;
 use crate::input;
+use crate::stdio;
 
 pub fn run(args: &ExplainArgs) -> Result<i32, Failure> {
     let engine = input::engine(&args.input)?;
@@ -75,7 +76,7 @@ pub fn run(args: &ExplainArgs) -> Result<i32, Failure> {
             s
         }
     };
-    print!("{out}");
+    stdio::print(&out)?;
     Ok(0)
 }
 

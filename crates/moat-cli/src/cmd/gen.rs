@@ -10,11 +10,11 @@ use moat::gen::{
     check_workloads, draft, expectations, is_managed, kyverno_policy, parse_intents, policy_files,
     policy_stream, workloads, Dns, IntentSource, Plan,
 };
-use moat::load::{load, LoadOptions};
 
 use crate::cli::{GenArgs, InputArgs};
 use crate::exit::Failure;
 use crate::input;
+use crate::stdio::{self, stderr};
 
 fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
@@ -32,7 +32,7 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     }
     let plan = read_plan(&args.intents)?;
     if !args.with.is_empty() {
-        let cluster = load_manifests(&args.with)?;
+        let cluster = load_manifests(args, &args.with)?;
         let errors = check_workloads(&plan, &cluster);
         if !errors.is_empty() {
             return Err(Failure::Input(errors));
@@ -54,12 +54,30 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     if let Some(p) = &args.workloads {
         outputs.push((p.clone(), workloads(&plan)));
     }
-    write_all(&outputs, args.force)?;
+    write_all(&outputs, args.force).map_err(|f| match (f, &stdout) {
+        // The policy stream waits for the files: it was not written either.
+        (
+            Failure::Output {
+                errors,
+                written,
+                mut not_written,
+            },
+            Some(_),
+        ) => {
+            not_written.push("the policies for stdout".into());
+            Failure::Output {
+                errors,
+                written,
+                not_written,
+            }
+        }
+        (f, _) => f,
+    })?;
     if let Some(text) = stdout {
-        print_out(&text)?;
+        stdio::print(&text)?;
     }
     for (path, _) in &outputs {
-        eprintln!("wrote {}", path.display());
+        stderr!("wrote {}", path.display());
     }
     Ok(0)
 }
@@ -70,16 +88,16 @@ fn run_draft(args: &GenArgs) -> Result<i32, Failure> {
             "--from drafts an intent from manifests: give no INTENT with it".into(),
         ));
     }
-    let cluster = load_manifests(&args.from)?;
+    let cluster = load_manifests(args, &args.from)?;
     let names: Vec<String> = args.from.iter().map(|p| p.display().to_string()).collect();
-    let text = draft(&cluster, &names);
+    let text = draft(&moat::engine::Engine::new(cluster), &names);
     match &args.output {
         Some(dir) => {
             let path = dir.join("intent.yaml");
             write_all(&[(path.clone(), text)], args.force)?;
-            eprintln!("wrote {}", path.display());
+            stderr!("wrote {}", path.display());
         }
-        None => print_out(&text)?,
+        None => stdio::print(&text)?,
     }
     Ok(0)
 }
@@ -103,21 +121,11 @@ fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
         Some(dir) => {
             let path = dir.join("kyverno-clusterpolicy.yaml");
             write_all(&[(path.clone(), text)], args.force)?;
-            eprintln!("wrote {}", path.display());
+            stderr!("wrote {}", path.display());
         }
-        None => print_out(&text)?,
+        None => stdio::print(&text)?,
     }
     Ok(0)
-}
-
-fn print_out(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`moat gen ... | head`) is not an input error worth reporting.
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(bad(format!("<stdout>: {e}"))),
-    }
 }
 
 fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
@@ -136,35 +144,42 @@ fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
     parse_intents(&sources).map_err(Failure::Input)
 }
 
-fn load_manifests(paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
-    let args = InputArgs {
+/// --from and --with manifests, through the shared input path (`InputArgs`), so that the
+/// flags of every other command mean the same here.
+fn load_manifests(args: &GenArgs, paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
+    let input = InputArgs {
         paths: paths.to_vec(),
-        namespace: "default".into(),
-        verbose: false,
+        namespace: args.namespace.clone(),
+        verbose: args.verbose,
     };
-    let sources = input::read_sources(&args)?;
-    let loaded = load(&sources, &LoadOptions::default());
-    if !loaded.problems.is_empty() {
-        return Err(Failure::Input(
-            loaded.problems.into_iter().map(|p| p.error).collect(),
-        ));
-    }
-    Ok(loaded.cluster)
+    Ok(input::load_strict(&input)?.cluster)
 }
 
-/// Check every target first (so a refusal writes nothing), then write each atomically.
+/// Check every target first (so a refusal writes nothing), then write each atomically. A
+/// failure says which files were written and which were not.
 fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
-    let mut errors = Vec::new();
-    for (path, _) in outputs {
-        if let Err(e) = may_write(path, force) {
-            errors.push(InputError::new(None, "", e));
-        }
-    }
+    let shown = |ps: &[(PathBuf, String)]| -> Vec<String> {
+        ps.iter().map(|(p, _)| p.display().to_string()).collect()
+    };
+    let errors: Vec<String> = outputs
+        .iter()
+        .filter_map(|(path, _)| may_write(path, force).err())
+        .collect();
     if !errors.is_empty() {
-        return Err(Failure::Input(errors));
+        return Err(Failure::Output {
+            errors,
+            written: Vec::new(),
+            not_written: shown(outputs),
+        });
     }
-    for (path, text) in outputs {
-        write_atomic(path, text).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    for (i, (path, text)) in outputs.iter().enumerate() {
+        if let Err(e) = write_atomic(path, text) {
+            return Err(Failure::Output {
+                errors: vec![format!("{}: {e}", path.display())],
+                written: shown(&outputs[..i]),
+                not_written: shown(&outputs[i..]),
+            });
+        }
     }
     Ok(())
 }

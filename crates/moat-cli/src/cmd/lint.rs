@@ -9,13 +9,14 @@ use moat::lint::{
     all_rules, docs, find_config, lint, rule_by_id, Config, Diagnostic, LintOptions, Severity,
     Summary,
 };
-use moat::load::{load, LoadOptions};
 use moat::source::Span;
+use moat::text::count;
 use serde_json::json;
 
-use crate::cli::{DenyLevel, InputArgs, LintArgs, LintFormat};
+use crate::cli::{DenyLevel, LintArgs, LintFormat};
 use crate::exit::Failure;
 use crate::input;
+use crate::stdio;
 
 fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
@@ -27,7 +28,7 @@ fn config(args: &LintArgs) -> Result<Config, Failure> {
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => find_config(&args.paths),
+        None => find_config(&args.input.paths),
     };
     match path {
         None => Ok(Config::default()),
@@ -44,22 +45,11 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         }
     }
     if args.list_rules {
-        print!("{}", list_rules(args.output));
+        stdio::print(&list_rules(args.output))?;
         return Ok(0);
     }
     let config = config(args)?;
-    let input_args = InputArgs {
-        paths: args.paths.clone(),
-        namespace: args.namespace.clone(),
-        verbose: false,
-    };
-    let sources = input::read_sources(&input_args)?;
-    let loaded = load(
-        &sources,
-        &LoadOptions {
-            default_namespace: args.namespace.clone(),
-        },
-    );
+    let (sources, loaded) = input::load_all(&args.input)?;
     let opts = LintOptions {
         only: args.rules.clone(),
         skip: args.skip.clone(),
@@ -75,7 +65,7 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         LintFormat::Sarif => sarif_report(&diags),
         LintFormat::Md => return Err(bad("--output md is for --list-rules".into())),
     };
-    print!("{out}");
+    stdio::print(&out)?;
     let s = Summary::of(&diags);
     let failing = s.error
         + if args.deny == Some(DenyLevel::Warnings) {
@@ -215,8 +205,10 @@ pub fn text_report(diags: &[Diagnostic], texts: &HashMap<&str, &str>) -> String 
     let s = Summary::of(diags);
     let _ = writeln!(
         out,
-        "lint: {} error(s), {} warning(s), {} info",
-        s.error, s.warning, s.info
+        "lint: {}, {}, {} info",
+        count(s.error, "error"),
+        count(s.warning, "warning"),
+        s.info
     );
     out
 }

@@ -1,12 +1,13 @@
 //! `moat matrix`: every allowed connection, streamed in the chosen view and format.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use moat::check::resolve;
 use moat::engine::{BitSet, Engine, Target};
 use moat::matrix::{count_pairs, Aggregator, GroupBy, Groups, Matrix, Selection};
 use moat::model::{Direction, Protocol};
+use moat::text::count;
 use serde_json::json;
 
 use crate::cli::{MatrixArgs, MatrixGroup};
@@ -14,6 +15,7 @@ use crate::endpoint_arg::{bad, parse_endpoint};
 use crate::exit::Failure;
 use crate::input;
 use crate::output::{matrix_writer, Context, PortsCache, Row};
+use crate::stdio::{self, stderr};
 
 /// `443` or `8000-8999`.
 fn parse_port_range(s: &str) -> Result<(u16, u16), Failure> {
@@ -141,10 +143,10 @@ pub fn run(args: &MatrixArgs) -> Result<i32, Failure> {
             n <= args.limit
         });
         if n > args.limit {
-            eprintln!(
-                "note: more than {} workload connections: showing the namespace summary. \
+            stderr!(
+                "note: more than {}: showing the namespace summary. \
                  Ask for every one with --group workload --limit 0, or narrow with --from, --to, --focus, --ns or --port.",
-                args.limit
+                count(args.limit as usize, "workload connection")
             );
             by = GroupBy::Namespace;
             groups = Groups::build(&matrix, by);
@@ -199,24 +201,18 @@ pub fn run(args: &MatrixArgs) -> Result<i32, Failure> {
         });
         err?;
         let note = truncated.then(|| {
-            format!("stopped after {limit} connections: use --limit 0 for all of them, or --group namespace for a summary")
+            format!("stopped after {}: use --limit 0 for all of them, or --group namespace for a summary", moat::text::count(limit as usize, "connection"))
         });
         if let Some(n) = &note {
-            eprintln!("note: {n}");
+            stderr!("note: {n}");
         }
         writer.end(out, &ctx, count, note.as_deref())
     })
 }
 
-/// Write to stdout through a buffer; a closed pipe ends quietly.
+/// Write to stdout (see `stdio`); the matrix itself always exits 0.
 fn write_out(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<i32, Failure> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    match f(&mut out).and_then(|_| out.flush()) {
-        Ok(()) => Ok(0),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(bad(format!("writing the output: {e}"))),
-    }
+    stdio::with_stdout(f).map(|()| 0)
 }
 
 fn stats(
@@ -261,7 +257,13 @@ fn stats(
         return writeln!(out);
     }
     let n = c.endpoints.len();
-    writeln!(out, "endpoints      {n} in {} namespaces ({} classes of identical endpoints), {} external ranges", c.namespaces.len(), m.classes.len(), m.ips.len())?;
+    writeln!(
+        out,
+        "endpoints      {n} in {} ({} of identical endpoints), {}",
+        count(c.namespaces.len(), "namespace"),
+        count(m.classes.len(), "class"),
+        count(m.ips.len(), "external range")
+    )?;
     writeln!(out, "policies       {}", c.policies.len())?;
     writeln!(
         out,
@@ -272,7 +274,8 @@ fn stats(
     )?;
     writeln!(
         out,
-        "isolated       ingress {iso_in} of {n} endpoints, egress {iso_out} of {n}"
+        "isolated       ingress {iso_in} of {}, egress {iso_out} of {n}",
+        count(n, "endpoint")
     )?;
     writeln!(
         out,
@@ -281,8 +284,8 @@ fn stats(
     )?;
     writeln!(
         out,
-        "computed       {} class-to-class connections",
-        pairs.node_pairs
+        "computed       {}",
+        count(pairs.node_pairs as usize, "class-to-class connection")
     )?;
     writeln!(
         out,

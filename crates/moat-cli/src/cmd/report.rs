@@ -1,7 +1,6 @@
 //! `moat report`: one self-contained HTML page (or the data it embeds, as JSON).
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use moat::lint::{find_config, lint, Config, LintOptions};
 use moat::load::Loaded;
@@ -62,7 +61,7 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
     let frame = |d: &moat::lint::Diagnostic| diagnostic_text(d, &lines).trim_end().to_string();
     let report = prepared.finish(&diags, &frame);
     if let Some(note) = &report.budget.note {
-        eprintln!("note: {note}");
+        crate::stdio::stderr!("note: {note}");
     }
     let encoded = match args.format {
         ReportFormat::Html => serde_json::to_string(&report),
@@ -77,13 +76,8 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
         Some(path) => std::fs::write(path, text.as_bytes())
             .map_err(|e| format!("writing {}: {e}", path.display())),
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("writing the output: {e}"))
-                }
-                _ => Ok(()),
-            }
+            crate::stdio::print(&text)?;
+            Ok(())
         }
     };
     written.map_err(bad)?;

@@ -10,6 +10,7 @@ mod emit;
 mod expect;
 mod intent;
 mod kyverno;
+mod learn;
 mod parse;
 mod policies;
 mod ports;

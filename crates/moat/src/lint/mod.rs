@@ -7,6 +7,7 @@ mod context;
 mod diagnostic;
 pub mod docs;
 mod locate;
+mod merge;
 mod registry;
 mod rule;
 mod rules;
@@ -86,5 +87,5 @@ pub fn lint(
             .then_with(|| a.message.cmp(&b.message))
     });
     diags.dedup();
-    Ok(diags)
+    Ok(merge::merge_identical(diags))
 }

@@ -24,6 +24,7 @@ static RULES: &[&dyn Rule] = &[
     &ingress_open_to_all::IngressOpenToAll,
     &same_port_conflict::SamePortConflict,
     &unguarded_external_service::UnguardedExternalService,
+    &controller_pods_differ::ControllerPodsDiffer,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

@@ -7,6 +7,26 @@ pub type Labels = BTreeMap<String, String>;
 /// The label every namespace carries on a real cluster (since Kubernetes 1.21).
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
+/// Labels that controllers set per pod or per revision (so the pods of one controller
+/// differ in them by design): never part of what a workload is.
+pub const PER_POD_LABELS: [&str; 6] = [
+    "pod-template-hash",
+    "controller-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "pod-template-generation",
+    "apps.kubernetes.io/pod-index",
+    "batch.kubernetes.io/job-completion-index",
+];
+
+/// The labels without [`PER_POD_LABELS`]: what the pods of one controller share.
+pub fn without_per_pod(labels: &Labels) -> Labels {
+    labels
+        .iter()
+        .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Why a label key is invalid, or `None` when it is a valid qualified name
 /// (`[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 characters).
 pub fn key_error(key: &str) -> Option<String> {

@@ -2,6 +2,7 @@ use super::{allow_dns_yaml, dns};
 use crate::engine::{Flow, Target};
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
 use crate::model::{Direction, Protocol};
+use crate::text::count;
 
 pub struct DnsEgressBlocked;
 
@@ -60,8 +61,8 @@ impl Rule for DnsEgressBlocked {
                     META.id,
                     META.default_severity,
                     format!(
-                        "{} pod(s) isolated for egress cannot reach {} on UDP 53: {}",
-                        g.endpoints.len(),
+                        "{} isolated for egress cannot reach {} on UDP 53: {}",
+                        count(g.endpoints.len(), "pod"),
                         dns::servers(cx),
                         cx.endpoint_list(&g.endpoints, 3)
                     ),

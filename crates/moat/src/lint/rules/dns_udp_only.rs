@@ -1,5 +1,6 @@
 use super::dns;
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
+use crate::text::count;
 
 pub struct DnsUdpOnly;
 
@@ -41,8 +42,9 @@ impl Rule for DnsUdpOnly {
                     META.id,
                     META.default_severity,
                     format!(
-                        "{} pod(s) reach {} on UDP 53 but not on TCP 53: {}",
-                        g.endpoints.len(),
+                        "{} {} {} on UDP 53 but not on TCP 53: {}",
+                        count(g.endpoints.len(), "pod"),
+                        if g.endpoints.len() == 1 { "reaches" } else { "reach" },
                         dns::servers(cx),
                         cx.endpoint_list(&g.endpoints, 3)
                     ),

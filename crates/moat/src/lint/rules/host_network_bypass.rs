@@ -1,4 +1,5 @@
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
+use crate::text::noun;
 
 pub struct HostNetworkBypass;
 
@@ -31,7 +32,7 @@ impl Rule for HostNetworkBypass {
                 Diagnostic::new(
                     META.id,
                     META.default_severity,
-                    format!("selects hostNetwork pod(s) that it does not isolate: {}", cx.endpoint_list(&host, 3)),
+                    format!("selects {} that it does not isolate: {}", if host.len() == 1 { "a hostNetwork pod".to_string() } else { noun(host.len(), "hostNetwork pod") }, cx.endpoint_list(&host, 3)),
                 )
                 .at(Some(cx.policy_ref(pid)), Some(p.span.clone()), "spec.podSelector")
                 .label("hostNetwork pods bypass this policy")

@@ -46,7 +46,7 @@ impl Rule for IngressOpenToAll {
                     Diagnostic::new(
                         META.id,
                         META.default_severity,
-                        format!("{base} admits {what} on all ports"),
+                        format!("ingress rule admits {what} on all ports"),
                     )
                     .at(Some(cx.policy_ref(pid)), Some(p.span.clone()), path)
                     .label("open to all, on all ports")

@@ -1,5 +1,6 @@
 //! One file per rule, and the helpers several rules share.
 
+pub mod controller_pods_differ;
 pub mod default_deny_in_system_namespace;
 pub mod dns_egress_blocked;
 pub mod dns_udp_only;

@@ -2,6 +2,7 @@ use super::{default_deny_yaml, isolates_namespace};
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
 use crate::load::ObjectRef;
 use crate::model::Direction;
+use crate::text::count;
 
 pub struct NamespaceWithoutDefaultDeny;
 
@@ -67,9 +68,9 @@ impl Rule for NamespaceWithoutDefaultDeny {
                         META.id,
                         META.default_severity,
                         format!(
-                            "namespace {} has {} workload(s) and no default-deny for {dir}: every pod there is open for {dir} unless a policy selects it",
+                            "namespace {} has {} and no default-deny for {dir}: every pod there is open for {dir} unless a policy selects it",
                             n.name,
-                            pods.len()
+                            count(pods.len(), "workload")
                         ),
                     )
                     .at(Some(object.clone()), Some(span.clone()), path)

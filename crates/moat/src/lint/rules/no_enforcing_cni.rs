@@ -82,7 +82,7 @@ impl Rule for NoEnforcingCni {
                     META.id,
                     META.default_severity,
                     format!(
-                        "{cni} does not enforce NetworkPolicy and no enforcing CNI is in the input: the {policies} NetworkPolicy object(s) have no effect"
+                        "{cni} does not enforce NetworkPolicy and no enforcing CNI is in the input: {} no effect", if policies == 1 { "the 1 NetworkPolicy object has".to_string() } else { format!("the {policies} NetworkPolicy objects have") }
                     ),
                 )
                 .at(Some(cx.endpoint_ref(e)), Some(ep.span.clone()), format!("{spec}.containers[{ci}].image"))

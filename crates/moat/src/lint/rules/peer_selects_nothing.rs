@@ -2,6 +2,7 @@ use super::rule_path;
 use crate::engine::{BitSet, PeerSet};
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
 use crate::model::{Direction, LabelSelector, PeerKind};
+use crate::text::noun;
 
 pub struct PeerSelectsNothing;
 
@@ -112,7 +113,8 @@ impl Rule for PeerSelectsNothing {
                                 META.id,
                                 META.default_severity,
                                 format!(
-                                    "podSelector {{{sel}}} matches no pod in namespace(s) {}",
+                                    "podSelector {{{sel}}} matches no pod in {} {}",
+                                    noun(names.len(), "namespace"),
                                     names.join(", ")
                                 ),
                             )

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
+use crate::text::count;
 
 pub struct PolicySelectsNothing;
 
@@ -55,7 +56,7 @@ impl Rule for PolicySelectsNothing {
                 Diagnostic::new(
                     META.id,
                     META.default_severity,
-                    format!("podSelector {{{}}} matches none of the {} pod(s) of namespace {}", p.pod_selector, pods.len(), p.namespace),
+                    format!("podSelector {{{}}} matches no pod of namespace {}, which has {}", p.pod_selector, p.namespace, count(pods.len(), "pod")),
                 )
                 .at(Some(cx.policy_ref(pid)), Some(p.span.clone()), "spec.podSelector")
                 .label("selects nothing")
