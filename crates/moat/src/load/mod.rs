@@ -1,6 +1,7 @@
 //! Loading manifests: files, directories and text, into a [`Cluster`] plus every
 //! [`Problem`] found on the way.
 
+mod cluster_policy;
 mod decode;
 mod files;
 mod objects;
