@@ -1,5 +1,6 @@
 pub mod check;
 pub mod explain;
+mod explain_tiers;
 pub mod gen;
 pub mod lint;
 pub mod matrix;

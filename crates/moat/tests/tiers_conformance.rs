@@ -1,0 +1,189 @@
+//! Scenarios of the network-policy-api conformance suite (conformance/tests), rebuilt for
+//! moat: the same houses, policies and probes, described in our own fixtures
+//! (tests/fixtures/tiers/conformance). Where the suite patches a live policy between
+//! probes, the fixture has a placeholder and each step loads its own variant. Probes go to
+//! the server pod's IP, in IPv4 and in IPv6.
+
+mod common;
+
+use common::{allowed_proto, engine};
+use moat::engine::Engine;
+use moat::model::Protocol;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/tiers/conformance"
+);
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn cluster(files: &[&str], replace: &[(&str, &str)]) -> Engine {
+    let mut text = fixture("houses.yaml");
+    for f in files {
+        text.push_str("\n---\n");
+        text.push_str(&fixture(f));
+    }
+    for (from, to) in replace {
+        text = text.replace(from, to);
+    }
+    engine(&text)
+}
+
+/// The pod IPs of `house`'s pod `i`: (IPv4, IPv6).
+fn ips(house: &str, i: u8) -> [String; 2] {
+    let n = match house {
+        "gryffindor" => 1,
+        "slytherin" => 2,
+        "hufflepuff" => 3,
+        _ => 4,
+    };
+    [
+        format!("10.{n}.0.{}", i + 1),
+        format!("fd00:{n}::{}", i + 1),
+    ]
+}
+
+/// Probe from pod `i` of `from` to pod 0 of `to`, in both families; both must agree.
+fn poke(e: &Engine, from: &str, i: u8, to: &str, port: u16, proto: Protocol) -> bool {
+    let [s4, s6] = ips(from, i);
+    let [d4, d6] = ips(to, 0);
+    let v4 = allowed_proto(e, &s4, &d4, port, proto);
+    let v6 = allowed_proto(e, &s6, &d6, port, proto);
+    assert_eq!(
+        v4, v6,
+        "IPv4 and IPv6 disagree for {from}-{i} -> {to} {proto}/{port}"
+    );
+    v4
+}
+
+const TCP: Protocol = Protocol::Tcp;
+const UDP: Protocol = Protocol::Udp;
+const SCTP: Protocol = Protocol::Sctp;
+
+#[test]
+fn priority_field_an_admin_deny_at_50_wins_over_a_pass_at_60() {
+    let e = cluster(&["priority.yaml"], &[("PRIORITY", "60")]);
+    assert!(!poke(&e, "slytherin", 0, "gryffindor", 80, TCP));
+    assert!(!poke(&e, "slytherin", 1, "gryffindor", 8080, TCP));
+    assert!(!poke(&e, "gryffindor", 0, "slytherin", 80, TCP));
+    assert!(!poke(&e, "gryffindor", 1, "slytherin", 8080, TCP));
+}
+
+#[test]
+fn priority_field_a_pass_moved_to_40_hands_both_directions_to_the_baseline_accept() {
+    let e = cluster(&["priority.yaml"], &[("PRIORITY", "40")]);
+    assert!(poke(&e, "slytherin", 0, "gryffindor", 80, TCP));
+    assert!(poke(&e, "slytherin", 1, "gryffindor", 8080, TCP));
+    assert!(poke(&e, "gryffindor", 0, "slytherin", 80, TCP));
+    assert!(poke(&e, "gryffindor", 1, "slytherin", 8080, TCP));
+}
+
+fn integration(file: &str, ingress: &str, egress: &str, netpol: bool) -> Engine {
+    let mut files = vec![file];
+    if netpol {
+        files.push("integration-netpol.yaml");
+    }
+    cluster(
+        &files,
+        &[("INGRESS_ACTION", ingress), ("EGRESS_ACTION", egress)],
+    )
+}
+
+#[test]
+fn integration_admin_deny_wins_over_a_networkpolicy_allow() {
+    for file in ["integration.yaml", "integration-v1alpha1.yaml"] {
+        let e = integration(file, "Deny", "Deny", true);
+        assert!(!poke(&e, "slytherin", 0, "gryffindor", 80, TCP), "{file}");
+        assert!(!poke(&e, "gryffindor", 1, "slytherin", 8080, TCP), "{file}");
+    }
+}
+
+#[test]
+fn integration_admin_pass_lets_the_networkpolicy_allow() {
+    for file in ["integration.yaml", "integration-v1alpha1.yaml"] {
+        let e = integration(file, "Pass", "Deny", true);
+        assert!(poke(&e, "slytherin", 0, "gryffindor", 80, TCP), "{file}");
+        assert!(poke(&e, "slytherin", 1, "gryffindor", 8080, TCP), "{file}");
+        // Egress still denied by the Admin tier.
+        assert!(!poke(&e, "gryffindor", 0, "slytherin", 80, TCP), "{file}");
+        let e = integration(file, "Pass", "Pass", true);
+        assert!(poke(&e, "gryffindor", 0, "slytherin", 80, TCP), "{file}");
+    }
+}
+
+#[test]
+fn integration_admin_pass_without_the_networkpolicy_falls_to_the_baseline_deny() {
+    for file in ["integration.yaml", "integration-v1alpha1.yaml"] {
+        let e = integration(file, "Pass", "Pass", false);
+        assert!(!poke(&e, "slytherin", 0, "gryffindor", 80, TCP), "{file}");
+        assert!(!poke(&e, "gryffindor", 1, "slytherin", 8080, TCP), "{file}");
+        // Other houses are untouched by every tier.
+        assert!(poke(&e, "hufflepuff", 0, "gryffindor", 80, TCP), "{file}");
+    }
+}
+
+fn egress_tcp(ravenclaw_first: &str, slytherin_first: &str) -> Engine {
+    cluster(
+        &["egress-tcp.yaml"],
+        &[
+            ("RAVENCLAW_FIRST", ravenclaw_first),
+            ("SLYTHERIN_FIRST", slytherin_first),
+        ],
+    )
+}
+
+#[test]
+fn egress_tcp_accept_first_wins_over_the_later_deny() {
+    let e = egress_tcp("Accept", "Deny");
+    assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
+    assert!(poke(&e, "gryffindor", 1, "ravenclaw", 8080, TCP));
+}
+
+#[test]
+fn egress_tcp_accept_at_the_specified_port_only() {
+    let e = egress_tcp("Accept", "Deny");
+    assert!(poke(&e, "gryffindor", 0, "hufflepuff", 8080, TCP));
+    assert!(!poke(&e, "gryffindor", 1, "hufflepuff", 80, TCP));
+}
+
+#[test]
+fn egress_tcp_deny_first_denies_everything() {
+    let e = egress_tcp("Deny", "Deny");
+    assert!(!poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
+    assert!(!poke(&e, "gryffindor", 1, "ravenclaw", 8080, TCP));
+}
+
+#[test]
+fn egress_tcp_deny_at_the_specified_port_only() {
+    let e = egress_tcp("Deny", "Deny");
+    assert!(!poke(&e, "gryffindor", 0, "slytherin", 80, TCP));
+    assert!(poke(&e, "gryffindor", 1, "slytherin", 8080, TCP));
+    // The rule is TCP: UDP and SCTP to the same house are untouched.
+    assert!(poke(&e, "gryffindor", 0, "slytherin", 53, UDP));
+    assert!(poke(&e, "gryffindor", 0, "slytherin", 9003, SCTP));
+}
+
+#[test]
+fn egress_tcp_pass_first_skips_the_later_deny() {
+    let e = egress_tcp("Pass", "Pass");
+    assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
+    assert!(poke(&e, "gryffindor", 1, "ravenclaw", 8080, TCP));
+    assert!(poke(&e, "gryffindor", 0, "slytherin", 80, TCP));
+    assert!(poke(&e, "gryffindor", 1, "slytherin", 8080, TCP));
+}
+
+#[test]
+fn egress_inline_cidr_accept_before_deny_and_pass_for_the_rest() {
+    let e = cluster(&["egress-cidr.yaml"], &[]);
+    assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
+    assert!(!poke(&e, "gryffindor", 0, "ravenclaw", 8080, TCP));
+    assert!(!poke(&e, "gryffindor", 1, "ravenclaw", 53, UDP));
+    // 0.0.0.0/0 and ::/0 cover pods too; Pass hands them to NetworkPolicy (none): allowed.
+    assert!(poke(&e, "gryffindor", 0, "slytherin", 8080, TCP));
+    assert!(poke(&e, "gryffindor", 0, "hufflepuff", 5353, UDP));
+    let e4 = allowed_proto(&e, "10.1.0.1", "198.51.100.1", 443, TCP);
+    let e6 = allowed_proto(&e, "fd00:1::1", "2001:db8::1", 443, TCP);
+    assert!(e4 && e6);
+}
