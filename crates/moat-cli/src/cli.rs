@@ -41,12 +41,26 @@ pub enum Command {
     /// Generate NetworkPolicies from an intent file (or draft an intent, or a Kyverno baseline).
     #[command(after_help = GEN_HELP)]
     Gen(GenArgs),
+    /// Translate v1alpha1 AdminNetworkPolicy / BaselineAdminNetworkPolicy to v1alpha2 ClusterNetworkPolicy, and prove it equal.
+    #[command(after_help = CONVERT_HELP)]
+    Convert(ConvertArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 }
+
+const CONVERT_HELP: &str = "\
+Writes the ClusterNetworkPolicy YAML to stdout (or --out), then proves the translation: the
+input with its v1alpha1 policies replaced by the output allows exactly the same ports between
+every pair of endpoints and external ranges. The proof's result goes to stderr.
+
+Exit status: 0 when converted and proved equal, 1 when the proof finds a difference (printed),
+2 on bad input or what v1alpha2 cannot express (more than 25 rules, peers or ports).
+
+Example:
+  moat convert examples/tiers-v1alpha1 > cluster-network-policies.yaml";
 
 const GEN_HELP: &str = "\
 Exit status: 0 when written, 2 on bad input (every error with file:line).
@@ -184,6 +198,15 @@ pub struct MatrixArgs {
     /// Most connections to print (0: no limit).
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub limit: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the converted policies here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -17,6 +17,7 @@ fn main() {
         cli::Command::Matrix(args) => cmd::matrix::run(&args),
         cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Gen(args) => cmd::gen::run(&args),
+        cli::Command::Convert(args) => cmd::convert::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

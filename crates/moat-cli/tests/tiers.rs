@@ -99,3 +99,24 @@ fn bad_cluster_policy_is_exit_2_with_file_and_line() {
     assert!(err.contains("spec.priority"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn convert_v1alpha1_example_and_prove_it() {
+    let (out, err, code) = moat(&[
+        "convert",
+        "examples/tiers-v1alpha1",
+        "examples/tiers/workloads.yaml",
+        "examples/tiers/netpol.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("proved equal"), "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn convert_without_v1alpha1_objects_says_so() {
+    let (out, err, code) = moat(&["convert", "examples/tiers"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("nothing to convert"), "{err}");
+}

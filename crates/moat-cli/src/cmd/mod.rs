@@ -1,4 +1,5 @@
 pub mod check;
+pub mod convert;
 pub mod explain;
 mod explain_tiers;
 pub mod gen;
