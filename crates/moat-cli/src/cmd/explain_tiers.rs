@@ -57,10 +57,10 @@ pub fn cluster_side_text(
         for r in &pe.rules {
             let rule = &rules[r.index];
             let head = format!(
-                "{}[{}] {} {} ({})",
+                "{}[{}]{} {} ({})",
                 d.field(),
                 r.index,
-                rule.label(r.index),
+                rule.name_suffix(),
                 r.action.spelled_for(p.kind),
                 rule.span
             );

@@ -34,13 +34,13 @@ impl Engine {
         let p = &self.cluster.cluster_policies[m.policy];
         let r = &p.rules(d)[m.rule];
         format!(
-            "{} {} ({}), {}[{}] {} {}",
+            "{} {} ({}), {}[{}]{} {}",
             m.tier,
             p.id(),
             p.priority_text(),
             d.field(),
             m.rule,
-            r.label(m.rule),
+            r.name_suffix(),
             m.action.spelled_for(p.kind)
         )
     }

@@ -24,6 +24,10 @@ static RULES: &[&dyn Rule] = &[
     &ingress_open_to_all::IngressOpenToAll,
     &same_port_conflict::SamePortConflict,
     &unguarded_external_service::UnguardedExternalService,
+    &tier_priority_overlap::TierPriorityOverlap,
+    &pass_to_nothing::PassToNothing,
+    &admin_deny_shadows_networkpolicy::AdminDenyShadowsNetworkPolicy,
+    &deprecated_v1alpha1::DeprecatedV1alpha1,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

@@ -170,11 +170,11 @@ pub struct ClusterRule {
 }
 
 impl ClusterRule {
-    /// The rule's name, or `#index` when it has none.
-    pub fn label(&self, index: usize) -> String {
+    /// `` `name` `` after a space, for messages; empty when the rule has no name.
+    pub fn name_suffix(&self) -> String {
         match &self.name {
-            Some(n) => format!("`{n}`"),
-            None => format!("#{index}"),
+            Some(n) => format!(" `{n}`"),
+            None => String::new(),
         }
     }
 }
