@@ -71,7 +71,8 @@ Examples:
   moat check policies/ skeleton.yaml --expect expect.yaml
   moat gen intent.yaml --with k8s/ -o policies/                 # refuse selectors matching no workload
   moat gen --from k8s/ > intent.yaml                            # draft an intent (flows left as TODO)
-  moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces";
+  moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces
+  moat gen --cluster-baseline > cluster-baseline.yaml           # the same as ClusterNetworkPolicies";
 
 #[derive(Args, Debug)]
 pub struct GenArgs {
@@ -96,6 +97,9 @@ pub struct GenArgs {
     /// Write a Kyverno ClusterPolicy generating default-deny-all and allow-dns in every new namespace.
     #[arg(long, conflicts_with_all = ["expect", "workloads", "with"])]
     pub kyverno: bool,
+    /// Write the platform baseline as ClusterNetworkPolicies: Baseline tier default deny with DNS, Admin tier cloud-metadata deny.
+    #[arg(long, conflicts_with_all = ["expect", "workloads", "with", "kyverno", "from"])]
+    pub cluster_baseline: bool,
     /// Overwrite existing files that moat did not write.
     #[arg(long)]
     pub force: bool,

@@ -16,7 +16,7 @@ use crate::cli::{GenArgs, InputArgs};
 use crate::exit::Failure;
 use crate::input;
 
-fn bad(msg: String) -> Failure {
+pub(super) fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
 }
 
@@ -26,6 +26,9 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     }
     if args.kyverno {
         return run_kyverno(args);
+    }
+    if args.cluster_baseline {
+        return super::gen_cluster_baseline::run(args);
     }
     if args.intents.is_empty() {
         return Err(bad("no intent file given (try `moat gen --help`)".into()));
@@ -110,7 +113,7 @@ fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
     Ok(0)
 }
 
-fn print_out(text: &str) -> Result<(), Failure> {
+pub(super) fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`moat gen ... | head`) is not an input error worth reporting.
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -120,7 +123,7 @@ fn print_out(text: &str) -> Result<(), Failure> {
     }
 }
 
-fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
+pub(super) fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
     let mut texts = Vec::new();
     for p in paths {
         let source = moat::load::read_source(p).map_err(|e| Failure::Input(vec![e]))?;
@@ -153,7 +156,7 @@ fn load_manifests(paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
 }
 
 /// Check every target first (so a refusal writes nothing), then write each atomically.
-fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
+pub(super) fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
     let mut errors = Vec::new();
     for (path, _) in outputs {
         if let Err(e) = may_write(path, force) {

@@ -3,5 +3,6 @@ pub mod convert;
 pub mod explain;
 mod explain_tiers;
 pub mod gen;
+mod gen_cluster_baseline;
 pub mod lint;
 pub mod matrix;
