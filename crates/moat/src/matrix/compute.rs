@@ -254,6 +254,7 @@ impl<'e> Matrix<'e> {
             full_ports,
             tiers,
         };
+        m.tiers.possible = m.tier_possible();
         // Reverse index for ingress: which classes a source may be admitted by.
         let mut scratch = m.ports.empty();
         let mut in_sel: HashMap<u32, BitSet> = HashMap::new();
@@ -412,8 +413,7 @@ impl<'e> Matrix<'e> {
         out.sets.clear();
         out.words = w;
         let mut cand = if s < c && self.tiers.applies(Direction::Egress, s) {
-            // Cluster tiers can accept beyond NetworkPolicy peers: every node is a candidate.
-            BitSet::full(n)
+            self.tiers.possible(Direction::Egress, s).clone()
         } else if s < c && self.out_iso[s] {
             let mut u = BitSet::new(n);
             for &r in &self.out_rules[s] {
@@ -434,10 +434,17 @@ impl<'e> Matrix<'e> {
         }
         let mut incol = self.open_in.clone();
         incol.union_with(&self.in_sel_all);
-        incol.union_with(self.tiers.ingress_classes());
         for p in &self.peer_rev[s] {
             if let Some(b) = self.in_sel.get(p) {
                 incol.union_with(b);
+            }
+        }
+        // Classes under cluster tiers: admitted by their own over-approximation instead.
+        let tier_in = self.tiers.ingress_classes();
+        incol.difference_with(tier_in);
+        for d in tier_in.iter() {
+            if self.tiers.possible(Direction::Ingress, d).contains(s) {
+                incol.insert(d);
             }
         }
         cand.intersect_with(&incol);

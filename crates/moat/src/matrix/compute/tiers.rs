@@ -21,6 +21,9 @@ pub(super) struct TierRules {
     baseline: [Vec<Vec<(u32, Action)>>; 2],
     /// Classes with cluster ingress rules (over nodes, for row candidates).
     ingress_classes: BitSet,
+    /// `[direction][class]`: the nodes at the other end the side may allow anything to
+    /// (an over-approximation; empty for classes without cluster rules).
+    pub possible: [Vec<BitSet>; 2],
 }
 
 impl TierRules {
@@ -37,6 +40,7 @@ impl TierRules {
             admin: [vec![Vec::new(); c], vec![Vec::new(); c]],
             baseline: [vec![Vec::new(); c], vec![Vec::new(); c]],
             ingress_classes: BitSet::new(nodes),
+            possible: [Vec::new(), Vec::new()],
         };
         if cc.is_empty() {
             return out;
@@ -90,9 +94,92 @@ impl TierRules {
     pub fn ingress_classes(&self) -> &BitSet {
         &self.ingress_classes
     }
+
+    pub fn possible(&self, d: Direction, k: usize) -> &BitSet {
+        &self.possible[d as usize][k]
+    }
 }
 
 impl Matrix<'_> {
+    /// For every class under cluster rules and each direction, the nodes at the other end
+    /// that the side may allow some port to. The pipeline run over node sets instead of
+    /// ports: a rule covering every port decides its peers wholly, any other may allow some.
+    pub(super) fn tier_possible(&self) -> [Vec<BitSet>; 2] {
+        let n = self.node_count();
+        let c = self.classes.len();
+        let mut out = [Vec::with_capacity(c), Vec::with_capacity(c)];
+        for d in [Direction::Ingress, Direction::Egress] {
+            let di = d as usize;
+            for k in 0..c {
+                if !self.tiers.applies(d, k) {
+                    out[di].push(BitSet::new(0));
+                    continue;
+                }
+                let full = BitSet::full(n);
+                let peers = |r: u32| -> &BitSet {
+                    match self.rules[r as usize].peers {
+                        None => &full,
+                        Some(p) => &self.peers[p as usize],
+                    }
+                };
+                let all_ports =
+                    |r: u32| matches!(self.rules[r as usize].ports, super::RulePorts::All);
+                let mut possible = BitSet::new(n);
+                // Admin: nodes wholly decided, and nodes passed on.
+                let mut decided = BitSet::new(n);
+                let mut passed = BitSet::new(n);
+                for &(r, action) in &self.tiers.admin[di][k] {
+                    let mut open = peers(r).clone();
+                    open.difference_with(&decided);
+                    match action {
+                        Action::Accept => possible.union_with(&open),
+                        Action::Pass => passed.union_with(&open),
+                        Action::Deny => {}
+                    }
+                    if all_ports(r) {
+                        decided.union_with(peers(r));
+                    }
+                }
+                let mut next = BitSet::full(n);
+                next.difference_with(&decided);
+                next.union_with(&passed);
+                let isolated = match d {
+                    Direction::Egress => self.out_iso[k],
+                    Direction::Ingress => self.in_iso[k],
+                };
+                if isolated {
+                    let rules = match d {
+                        Direction::Egress => &self.out_rules[k],
+                        Direction::Ingress => &self.in_rules[k],
+                    };
+                    let mut np = BitSet::new(n);
+                    for &r in rules {
+                        np.union_with(peers(r));
+                    }
+                    np.intersect_with(&next);
+                    possible.union_with(&np);
+                } else {
+                    let mut decided = BitSet::new(n);
+                    for &(r, action) in &self.tiers.baseline[di][k] {
+                        if action != Action::Deny {
+                            let mut open = peers(r).clone();
+                            open.intersect_with(&next);
+                            open.difference_with(&decided);
+                            possible.union_with(&open);
+                        }
+                        if all_ports(r) {
+                            decided.union_with(peers(r));
+                        }
+                    }
+                    next.difference_with(&decided);
+                    possible.union_with(&next);
+                }
+                out[di].push(possible);
+            }
+        }
+        out
+    }
+
     /// The ports one side allows, tiers included: `k` is the subject class, `o` the node at
     /// the other end.
     pub(super) fn tier_side(&self, d: Direction, k: usize, o: usize, out: &mut ClassSet) {
@@ -101,7 +188,15 @@ impl Matrix<'_> {
             Direction::Egress => o,
             Direction::Ingress => k,
         };
-        let mut buf = vec![0u64; 3 * w];
+        // Three scratch sets; on the stack for the usual few words of port classes.
+        let mut stack = [0u64; 48];
+        let mut heap = Vec::new();
+        let buf: &mut [u64] = if 3 * w <= stack.len() {
+            &mut stack[..3 * w]
+        } else {
+            heap.resize(3 * w, 0);
+            &mut heap
+        };
         let (undecided, rest) = buf.split_at_mut(w);
         let (passed, scratch) = rest.split_at_mut(w);
         undecided.copy_from_slice(&self.full_ports);
