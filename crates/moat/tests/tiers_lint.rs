@@ -163,3 +163,32 @@ fn a_v1alpha1_object_that_v1alpha2_cannot_hold_says_why() {
     assert!(d[0].fix.is_none());
     assert!(d[0].help.contains("at most 25"), "{}", d[0].help);
 }
+
+#[test]
+fn a_cluster_baseline_denying_everything_is_a_namespace_default_deny() {
+    let ingress_only = cnp(
+        "b",
+        "Baseline",
+        1,
+        "  ingress:\n    - action: Deny\n      from: [{namespaces: {}}]\n",
+    );
+    let d = run(
+        "namespace-without-default-deny",
+        &format!("{PODS}{ingress_only}"),
+    );
+    // Egress is still open in both namespaces; ingress is covered.
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d.iter().all(|x| x.message.contains("for egress")));
+    let both = cnp("b", "Baseline", 1, "  ingress:\n    - action: Deny\n      from: [{namespaces: {}}]\n  egress:\n    - action: Deny\n      to: [{namespaces: {}}, {networks: [0.0.0.0/0, '::/0']}]\n");
+    assert!(run("namespace-without-default-deny", &format!("{PODS}{both}")).is_empty());
+    // Egress to pods only is not a default deny: addresses outside stay open.
+    let pods_only = cnp("b", "Baseline", 1, "  ingress:\n    - action: Deny\n      from: [{namespaces: {}}]\n  egress:\n    - action: Deny\n      to: [{namespaces: {}}]\n");
+    assert_eq!(
+        run(
+            "namespace-without-default-deny",
+            &format!("{PODS}{pods_only}")
+        )
+        .len(),
+        2
+    );
+}
