@@ -187,3 +187,56 @@ fn egress_inline_cidr_accept_before_deny_and_pass_for_the_rest() {
     let e6 = allowed_proto(&e, "fd00:1::1", "2001:db8::1", 443, TCP);
     assert!(e4 && e6);
 }
+
+fn baseline_udp(first: &str) -> Engine {
+    cluster(
+        &["baseline-ingress-udp.yaml"],
+        &[("RAVENCLAW_FIRST", first)],
+    )
+}
+
+#[test]
+fn baseline_ingress_udp_accept_first_wins_over_the_later_deny() {
+    let e = baseline_udp("Accept");
+    assert!(poke(&e, "ravenclaw", 0, "hufflepuff", 53, UDP));
+    assert!(poke(&e, "ravenclaw", 1, "hufflepuff", 5353, UDP));
+}
+
+#[test]
+fn baseline_ingress_udp_accept_at_the_specified_port_only() {
+    let e = baseline_udp("Accept");
+    assert!(poke(&e, "gryffindor", 0, "hufflepuff", 53, UDP));
+    assert!(!poke(&e, "gryffindor", 1, "hufflepuff", 5353, UDP));
+}
+
+#[test]
+fn baseline_ingress_udp_deny_first_denies_everything() {
+    let e = baseline_udp("Deny");
+    assert!(!poke(&e, "ravenclaw", 0, "hufflepuff", 53, UDP));
+    assert!(!poke(&e, "ravenclaw", 1, "hufflepuff", 5353, UDP));
+}
+
+#[test]
+fn baseline_ingress_udp_deny_at_the_specified_port_only() {
+    let e = baseline_udp("Deny");
+    assert!(!poke(&e, "slytherin", 0, "hufflepuff", 5353, UDP));
+    assert!(poke(&e, "slytherin", 1, "hufflepuff", 53, UDP));
+    // TCP and SCTP from slytherin are untouched by a UDP rule.
+    assert!(poke(&e, "slytherin", 0, "hufflepuff", 5353, TCP));
+    assert!(poke(&e, "slytherin", 0, "hufflepuff", 9005, SCTP));
+}
+
+#[test]
+fn baseline_rules_yield_to_a_networkpolicy_that_isolates_the_pod() {
+    // A NetworkPolicy in hufflepuff allowing only gryffindor decides ingress there: the
+    // baseline's Accept for ravenclaw no longer applies.
+    let np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: only-gryffindor\n  namespace: hufflepuff\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {conformance-house: gryffindor}}}]\n";
+    let mut text = fixture("houses.yaml");
+    text.push_str("\n---\n");
+    text.push_str(&fixture("baseline-ingress-udp.yaml").replace("RAVENCLAW_FIRST", "Accept"));
+    text.push_str("\n---\n");
+    text.push_str(np);
+    let e = engine(&text);
+    assert!(!poke(&e, "ravenclaw", 0, "hufflepuff", 53, UDP));
+    assert!(poke(&e, "gryffindor", 0, "hufflepuff", 5353, UDP));
+}
