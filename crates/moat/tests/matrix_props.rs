@@ -760,6 +760,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// `convert` on random v1alpha1 policies: the v1alpha2 translation decides alike.
+    #[test]
+    fn converting_v1alpha1_policies_changes_no_verdict(seed in any::<u64>()) {
+        let (engine, yaml) = engine_for(seed);
+        let c = engine.cluster();
+        if c.cluster_policies.iter().any(|p| p.kind.is_deprecated()) {
+            let text = moat::convert::convert_all(&c.cluster_policies)
+                .unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+            let after = moat::convert::converted_cluster(c, &text)
+                .unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+            let after = Engine::new(after);
+            let r = moat::convert::prove_equal(&engine, &after);
+            prop_assert!(r.is_ok(), "{:?}\n{}\n---\n{}", r, yaml, text);
+        }
+    }
+}
+
 trait ResolveTarget {
     fn resolve_ip_target(&self, t: Target) -> Target;
 }

@@ -24,10 +24,22 @@ pub fn quote(s: &str) -> String {
 pub fn selector_lines(sel: &LabelSelector, indent: usize) -> Vec<String> {
     let pad = " ".repeat(indent);
     let mut out = Vec::new();
-    let (labels, exprs): (Vec<_>, Vec<_>) = sel
-        .requirements
-        .iter()
-        .partition(|r| r.op == Operator::In && r.values.len() == 1);
+    // `k In (v)` reads back from matchLabels, but a key may appear there only once: a
+    // second requirement on the same key stays an expression.
+    let mut labels = Vec::new();
+    let mut exprs = Vec::new();
+    for r in &sel.requirements {
+        let single = r.op == Operator::In && r.values.len() == 1;
+        if single
+            && !labels
+                .iter()
+                .any(|l: &&crate::model::Requirement| l.key == r.key)
+        {
+            labels.push(r);
+        } else {
+            exprs.push(r);
+        }
+    }
     if !labels.is_empty() {
         out.push(format!("{pad}matchLabels:"));
         for r in labels {
@@ -57,4 +69,29 @@ pub fn selector_field(key: &str, sel: &LabelSelector, indent: usize) -> Vec<Stri
     let mut out = vec![format!("{pad}{key}:")];
     out.extend(selector_lines(sel, indent + 2));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Requirement;
+
+    #[test]
+    fn a_key_required_twice_is_written_once_in_match_labels() {
+        let req = |v: &str| Requirement {
+            key: "env".into(),
+            op: Operator::In,
+            values: vec![v.into()],
+        };
+        let sel = LabelSelector {
+            requirements: vec![req("prod"), req("dev")],
+        };
+        let text = selector_lines(&sel, 0).join("\n");
+        assert_eq!(text.matches("env").count(), 2, "{text}");
+        assert!(text.contains("matchLabels:\n  env: prod"), "{text}");
+        assert!(
+            text.contains("matchExpressions:\n  - key: env\n    operator: In\n    values: [dev]"),
+            "{text}"
+        );
+    }
 }
