@@ -101,5 +101,9 @@ pub fn engine_from(args: &InputArgs, loaded: Loaded) -> Engine {
         let count: usize = skipped.values().sum();
         eprintln!("note: skipped {count} object(s) of kinds moat does not model: {} (--verbose lists them)", parts.join(", "));
     }
-    Engine::new(loaded.cluster)
+    let engine = Engine::new(loaded.cluster);
+    for caveat in engine.tier_caveats() {
+        eprintln!("note: {caveat}");
+    }
+    engine
 }

@@ -120,3 +120,20 @@ fn convert_without_v1alpha1_objects_says_so() {
     assert!(out.is_empty());
     assert!(err.contains("nothing to convert"), "{err}");
 }
+
+#[test]
+fn peers_that_match_no_address_offline_are_named_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("moat-tiers-caveat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("cnp.yaml");
+    std::fs::write(
+        &f,
+        "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: c\nspec:\n  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n    - action: Deny\n      to: [{nodes: {}}]\n    - action: Accept\n      to: [{domainNames: [example.com]}]\n",
+    )
+    .unwrap();
+    let (_, err, code) = moat(&["matrix", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no Node objects in the input"), "{err}");
+    assert!(err.contains("`domainNames` peer(s)"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

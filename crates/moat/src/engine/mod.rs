@@ -1,6 +1,7 @@
 //! The engine: policies compiled once, flows decided by a pipeline of tiers.
 
 mod bitset;
+mod caveats;
 mod cluster_tier;
 mod compile;
 mod compile_tiers;
