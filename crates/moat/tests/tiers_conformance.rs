@@ -240,3 +240,41 @@ fn baseline_rules_yield_to_a_networkpolicy_that_isolates_the_pod() {
     assert!(!poke(&e, "ravenclaw", 0, "hufflepuff", 53, UDP));
     assert!(poke(&e, "gryffindor", 0, "hufflepuff", 5353, UDP));
 }
+
+/// From gryffindor pod `i` to an address, in one family.
+fn poke_ip(e: &Engine, i: u8, v6: bool, to: &str, port: u16, proto: Protocol) -> bool {
+    let [s4, s6] = ips("gryffindor", i);
+    allowed_proto(e, if v6 { &s6 } else { &s4 }, to, port, proto)
+}
+
+#[test]
+fn node_peers_accept_pass_and_deny_by_port_on_node_addresses() {
+    let e = cluster(&["node-peers.yaml"], &[]);
+    // The first node's addresses are the host-network server's; the second node's are not
+    // any pod's. Both are matched by the nodes peer.
+    for (node, v6) in [
+        ("172.18.0.2", false),
+        ("fc00:f853:ccd:e793::2", true),
+        ("172.18.0.3", false),
+        ("fc00:f853:ccd:e793::3", true),
+    ] {
+        assert!(poke_ip(&e, 1, v6, node, 34345, TCP), "{node}");
+        assert!(
+            poke_ip(&e, 1, v6, node, 34347, UDP),
+            "{node}: Pass, and no NetworkPolicy"
+        );
+        assert!(!poke_ip(&e, 1, v6, node, 34346, TCP), "{node}");
+        assert!(!poke_ip(&e, 1, v6, node, 34349, UDP), "{node}");
+        assert!(!poke_ip(&e, 1, v6, node, 34351, SCTP), "{node}");
+    }
+}
+
+#[test]
+fn a_networks_deny_of_everything_covers_pod_traffic_too() {
+    let e = cluster(&["node-peers.yaml"], &[]);
+    assert!(!poke(&e, "gryffindor", 0, "slytherin", 80, TCP));
+    assert!(!poke(&e, "gryffindor", 0, "hufflepuff", 80, TCP));
+    assert!(!poke_ip(&e, 0, false, "198.51.100.1", 443, TCP));
+    // Other houses are not subjects.
+    assert!(poke(&e, "hufflepuff", 0, "slytherin", 80, TCP));
+}
