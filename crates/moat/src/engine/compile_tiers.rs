@@ -97,6 +97,10 @@ pub(super) fn compile_cluster_policies(cluster: &Cluster, u: &Universe) -> Compi
         policies: Vec::with_capacity(cluster.cluster_policies.len()),
         applying: Default::default(),
     };
+    if cluster.cluster_policies.is_empty() {
+        // `applying` answers empty for every endpoint: nothing to allocate.
+        return out;
+    }
     for t in &mut out.applying {
         for d in t.iter_mut() {
             *d = vec![Vec::new(); u.n];
