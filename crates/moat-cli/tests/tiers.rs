@@ -137,3 +137,21 @@ fn peers_that_match_no_address_offline_are_named_on_stderr() {
     assert!(err.contains("`domainNames` peer(s)"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn explain_v1alpha1_names_the_policy_kind_and_its_own_action_spelling() {
+    let (out, err, code) = moat(&[
+        "explain",
+        "examples/tiers-v1alpha1",
+        "examples/tiers/workloads.yaml",
+        "examples/tiers/netpol.yaml",
+        "--from",
+        "monitoring/prometheus",
+        "--to",
+        "shop/api",
+        "--port",
+        "9100",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
