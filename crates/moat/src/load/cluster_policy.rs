@@ -4,12 +4,12 @@
 //! BaselineAdminNetworkPolicy (apis/v1alpha1, release v0.1.7). Both generations decode into
 //! [`ClusterPolicy`]; the differences are in [`Gen`].
 
+use super::cluster_ports::{port_v1, protocol_v2};
 use super::decode::{index, join, Ctx};
 use super::policy::selector;
 use crate::model::{
-    port_name_error, Action, Cidr, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyKind,
-    ClusterPort, ClusterRule, ClusterTier, Direction, IpSet, LabelSelector, Labels, PolicyPort,
-    PortMatch, Protocol, Subject,
+    Action, Cidr, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyKind, ClusterPort,
+    ClusterRule, ClusterTier, Direction, IpSet, LabelSelector, Labels, Subject,
 };
 use crate::yaml::{Node, Value};
 
@@ -187,48 +187,10 @@ pub(crate) fn decode(
     })
 }
 
-/// Exactly one of `fields` set (the schema's minProperties=1 / maxProperties=1).
-fn exactly_one<'n>(
-    ctx: &mut Ctx,
-    node: &'n Node,
-    path: &str,
-    fields: &[&str],
-) -> Option<(&'n str, &'n Node)> {
-    let set: Vec<(&str, &Node)> = node
-        .entries()
-        .filter(|(k, v, _)| fields.contains(k) && !v.is_null())
-        .map(|(k, _, v)| (k, v))
-        .collect();
-    match set.as_slice() {
-        [one] => Some(*one),
-        [] => {
-            ctx.invalid(
-                node,
-                path,
-                format!("exactly one of {} must be set", fields.join(", ")),
-            );
-            None
-        }
-        [_, second, ..] => {
-            let names: Vec<&str> = set.iter().map(|(k, _)| *k).collect();
-            ctx.invalid(
-                second.1,
-                path,
-                format!(
-                    "only one of {} may be set, found {}",
-                    fields.join(", "),
-                    names.join(" and ")
-                ),
-            );
-            None
-        }
-    }
-}
-
 fn subject(ctx: &mut Ctx, node: &Node, path: &str, kind: ClusterPolicyKind) -> Option<Subject> {
     let node = ctx.map(node, path)?;
     ctx.known_fields(node, path, INGRESS_PEERS);
-    let (field, value) = exactly_one(ctx, node, path, INGRESS_PEERS)?;
+    let (field, value) = ctx.exactly_one(node, path, INGRESS_PEERS)?;
     let p = join(path, field);
     Some(match field {
         "namespaces" => Subject::Namespaces(selector(ctx, value, &p)),
@@ -510,7 +472,7 @@ fn peer(ctx: &mut Ctx, g: &Gen, node: &Node, path: &str, d: Direction) -> Option
         // A field of the wrong direction or kind: already said; "exactly one" would repeat it.
         return None;
     }
-    let (field, value) = exactly_one(ctx, node, path, allowed)?;
+    let (field, value) = ctx.exactly_one(node, path, allowed)?;
     let p = join(path, field);
     let kind = match field {
         "namespaces" => ClusterPeerKind::Namespaces(selector(ctx, value, &p)),
@@ -604,181 +566,4 @@ fn is_domain_name(s: &str) -> bool {
                 && b.iter()
                     .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
         })
-}
-
-fn port_number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<u16> {
-    let v = ctx.int(node, path)?;
-    match u16::try_from(v) {
-        Ok(p) if p >= 1 => Some(p),
-        _ => {
-            ctx.invalid(node, path, format!("port {v} is out of range 1-65535"));
-            None
-        }
-    }
-}
-
-fn required<'n>(ctx: &mut Ctx, node: &'n Node, path: &str, key: &str) -> Option<&'n Node> {
-    let n = node.get(key).filter(|n| !n.is_null());
-    if n.is_none() {
-        ctx.invalid(node, &join(path, key), "required field is missing");
-    }
-    n
-}
-
-fn protocol_field(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Protocol> {
-    match node.get("protocol").filter(|n| !n.is_null()) {
-        None => Some(Protocol::Tcp),
-        Some(n) => {
-            let p = join(path, "protocol");
-            let s = ctx.string(n, &p)?;
-            let proto = Protocol::parse(&s);
-            if proto.is_none() {
-                ctx.invalid(
-                    n,
-                    &p,
-                    format!("unsupported protocol `{s}`: must be TCP, UDP or SCTP (upper case)"),
-                );
-            }
-            proto
-        }
-    }
-}
-
-/// A v1alpha1 `AdminNetworkPolicyPort`: exactly one of portNumber, namedPort, portRange.
-fn port_v1(ctx: &mut Ctx, node: &Node, path: &str) -> Option<ClusterPort> {
-    let node = ctx.map(node, path)?;
-    let fields = ["portNumber", "namedPort", "portRange"];
-    ctx.known_fields(node, path, &fields);
-    let (field, value) = exactly_one(ctx, node, path, &fields)?;
-    let p = join(path, field);
-    match field {
-        "namedPort" => named(ctx, value, &p),
-        "portNumber" => {
-            let value = ctx.map(value, &p)?;
-            ctx.known_fields(value, &p, &["protocol", "port"]);
-            let protocol = protocol_field(ctx, value, &p);
-            let port = required(ctx, value, &p, "port")
-                .and_then(|n| port_number(ctx, n, &join(&p, "port")));
-            Some(ClusterPort::Port(PolicyPort {
-                protocol: protocol?,
-                port: PortMatch::Range(port?, port?),
-            }))
-        }
-        _ => {
-            let value = ctx.map(value, &p)?;
-            ctx.known_fields(value, &p, &["protocol", "start", "end"]);
-            let protocol = protocol_field(ctx, value, &p);
-            range(ctx, value, &p, false).map(|(a, b)| {
-                protocol.map(|protocol| {
-                    ClusterPort::Port(PolicyPort {
-                        protocol,
-                        port: PortMatch::Range(a, b),
-                    })
-                })
-            })?
-        }
-    }
-}
-
-fn named(ctx: &mut Ctx, node: &Node, path: &str) -> Option<ClusterPort> {
-    let s = ctx.string(node, path)?;
-    if let Some(e) = port_name_error(&s) {
-        ctx.invalid(node, path, e);
-        return None;
-    }
-    Some(ClusterPort::Named(s))
-}
-
-/// `start`..=`end`. v1alpha2's CEL requires start < end; v1alpha1 documents it without a
-/// rule, and moat refuses only an empty range there.
-fn range(ctx: &mut Ctx, node: &Node, path: &str, strict: bool) -> Option<(u16, u16)> {
-    let start =
-        required(ctx, node, path, "start").and_then(|n| port_number(ctx, n, &join(path, "start")));
-    let end =
-        required(ctx, node, path, "end").and_then(|n| port_number(ctx, n, &join(path, "end")));
-    let (start, end) = (start?, end?);
-    if start > end || (strict && start == end) {
-        let at = node.get("end").unwrap_or(node);
-        ctx.invalid(
-            at,
-            &join(path, "end"),
-            format!("start port {start} must be less than end port {end}"),
-        );
-        return None;
-    }
-    Some((start, end))
-}
-
-/// A v1alpha2 `ClusterNetworkPolicyProtocol`: exactly one of tcp, udp, sctp,
-/// destinationNamedPort; a protocol holds `destinationPort` with a number or a range.
-fn protocol_v2(ctx: &mut Ctx, node: &Node, path: &str) -> Option<ClusterPort> {
-    let node = ctx.map(node, path)?;
-    let fields = ["tcp", "udp", "sctp", "destinationNamedPort"];
-    ctx.known_fields(node, path, &fields);
-    let (field, value) = exactly_one(ctx, node, path, &fields)?;
-    let p = join(path, field);
-    let protocol = match field {
-        "destinationNamedPort" => return named(ctx, value, &p),
-        "tcp" => Protocol::Tcp,
-        "udp" => Protocol::Udp,
-        _ => Protocol::Sctp,
-    };
-    let value = ctx.map(value, &p)?;
-    ctx.known_fields(value, &p, &["destinationPort"]);
-    let Some(dp) = value.get("destinationPort").filter(|n| !n.is_null()) else {
-        ctx.invalid(
-            value,
-            &join(&p, "destinationPort"),
-            "required: a protocol entry must set destinationPort (number or range)",
-        );
-        return None;
-    };
-    let dpp = join(&p, "destinationPort");
-    let dp = ctx.map(dp, &dpp)?;
-    ctx.known_fields(dp, &dpp, &["number", "range"]);
-    let (which, v) = exactly_one(ctx, dp, &dpp, &["number", "range"])?;
-    let vp = join(&dpp, which);
-    let (a, b) = if which == "number" {
-        let n = port_number(ctx, v, &vp)?;
-        (n, n)
-    } else {
-        let v = ctx.map(v, &vp)?;
-        ctx.known_fields(v, &vp, &["start", "end"]);
-        range(ctx, v, &vp, true)?
-    };
-    Some(ClusterPort::Port(PolicyPort {
-        protocol,
-        port: PortMatch::Range(a, b),
-    }))
-}
-
-/// A Node: its labels and the IPs among `status.addresses`.
-pub(crate) fn node(ctx: &mut Ctx, doc: &Node, name: String, labels: Labels) -> crate::model::Node {
-    let mut addresses = Vec::new();
-    if let Some(list) = doc.get("status").and_then(|s| s.get("addresses")) {
-        for (i, a) in ctx.seq(list, "status.addresses").iter().enumerate() {
-            let p = index("status.addresses", i);
-            let Some(a) = ctx.map(a, &p) else { continue };
-            let ty = a.get("type").and_then(Node::as_str).unwrap_or_default();
-            if !matches!(ty, "InternalIP" | "ExternalIP") {
-                continue;
-            }
-            let Some(n) = a.get("address") else { continue };
-            let ap = join(&p, "address");
-            let Some(s) = ctx.string(n, &ap) else {
-                continue;
-            };
-            match s.parse() {
-                Ok(ip) if !addresses.contains(&ip) => addresses.push(ip),
-                Ok(_) => {}
-                Err(_) => ctx.invalid(n, &ap, format!("`{s}` is not an IP address")),
-            }
-        }
-    }
-    crate::model::Node {
-        name,
-        labels,
-        addresses,
-        span: doc.span.clone(),
-    }
 }

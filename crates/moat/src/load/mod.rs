@@ -2,8 +2,10 @@
 //! [`Problem`] found on the way.
 
 mod cluster_policy;
+mod cluster_ports;
 mod decode;
 mod files;
+mod node;
 mod objects;
 mod policy;
 mod problem;

@@ -153,7 +153,7 @@ impl Loader<'_> {
             }
             "Service" => self.service(ctx, doc, name, namespace),
             "Node" => {
-                let node = cluster_policy::node(ctx, doc, name, labels);
+                let node = super::node::node(ctx, doc, name, labels);
                 self.cluster.nodes.push(node);
             }
 
