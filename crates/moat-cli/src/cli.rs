@@ -45,12 +45,26 @@ pub enum Command {
     /// Write one self-contained HTML page: summary, connectivity graph, workload cards, matrix, findings.
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// Translate v1alpha1 AdminNetworkPolicy / BaselineAdminNetworkPolicy to v1alpha2 ClusterNetworkPolicy, and prove it equal.
+    #[command(after_help = CONVERT_HELP)]
+    Convert(ConvertArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 }
+
+const CONVERT_HELP: &str = "\
+Writes the ClusterNetworkPolicy YAML to stdout (or --out), then proves the translation: the
+input with its v1alpha1 policies replaced by the output allows exactly the same ports between
+every pair of endpoints and external ranges. The proof's result goes to stderr.
+
+Exit status: 0 when converted and proved equal, 1 when the proof finds a difference (printed),
+2 on bad input or what v1alpha2 cannot express (more than 25 rules, peers or ports).
+
+Example:
+  moat convert examples/tiers-v1alpha1 > cluster-network-policies.yaml";
 
 const GEN_HELP: &str = "\
 Exit status: 0 when written, 2 on bad input (every error with file:line).
@@ -61,7 +75,8 @@ Examples:
   moat check policies/ skeleton.yaml --expect expect.yaml
   moat gen intent.yaml --with k8s/ -o policies/                 # refuse selectors matching no workload
   moat gen --from k8s/ > intent.yaml                            # draft an intent (flows: what its policies allow)
-  moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces";
+  moat gen --kyverno > baseline.yaml                            # default-deny + DNS in new namespaces
+  moat gen --cluster-baseline > cluster-baseline.yaml           # the same as ClusterNetworkPolicies";
 
 #[derive(Args, Debug)]
 pub struct GenArgs {
@@ -86,6 +101,9 @@ pub struct GenArgs {
     /// Write a Kyverno ClusterPolicy generating default-deny-all and allow-dns in every new namespace.
     #[arg(long, conflicts_with_all = ["expect", "workloads", "with"])]
     pub kyverno: bool,
+    /// Write the platform baseline as ClusterNetworkPolicies: Baseline tier default deny with DNS, Admin tier cloud-metadata deny.
+    #[arg(long, conflicts_with_all = ["expect", "workloads", "with", "kyverno", "from"])]
+    pub cluster_baseline: bool,
     /// Overwrite existing files that moat did not write.
     #[arg(long)]
     pub force: bool,
@@ -194,6 +212,15 @@ pub struct MatrixArgs {
     /// Most connections to print (0: no limit).
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub limit: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the converted policies here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

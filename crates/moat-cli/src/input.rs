@@ -131,7 +131,12 @@ pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
     Ok(engine_from(args, loaded))
 }
 
-/// Compile what was loaded (its skipped objects were noted by `load_all`).
+/// Compile what was loaded (its skipped objects were noted by `load_all`), noting what the
+/// tiers cannot decide offline.
 pub fn engine_from(_args: &InputArgs, loaded: Loaded) -> Engine {
-    Engine::new(loaded.cluster)
+    let engine = Engine::new(loaded.cluster);
+    for caveat in engine.tier_caveats() {
+        stderr!("note: {caveat}");
+    }
+    engine
 }

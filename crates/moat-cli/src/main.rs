@@ -22,6 +22,7 @@ fn main() {
         cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Gen(args) => cmd::gen::run(&args),
         cli::Command::Report(args) => cmd::report::run(&args),
+        cli::Command::Convert(args) => cmd::convert::run(&args),
         cli::Command::Completions { shell } => {
             // clap_complete panics on a write error: render first, then write.
             let mut script = Vec::new();

@@ -1,7 +1,10 @@
 //! The matrix agrees with the engine on every flow, and the engine agrees with a naive
 //! evaluator written straight from the NetworkPolicy v1 reference, on random clusters
 //! (labels, selectors with every operator, named ports, port ranges, ipBlocks with except,
-//! IPv4 and IPv6 pod IPs, hostNetwork pods, multi-replica workloads).
+//! IPv4 and IPv6 pod IPs, hostNetwork pods, multi-replica workloads), and with random
+//! cluster policies of both generations (v1alpha2 ClusterNetworkPolicy in the Admin and
+//! Baseline tiers, v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy) with every
+//! action, peer and port form, against a naive evaluator of the tier pipeline.
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -11,6 +14,9 @@ use moat::load::{load_str, LoadOptions};
 use moat::matrix::{Aggregator, GroupBy, Groups, Matrix, Selection};
 use moat::model::{Cluster, Direction, LabelSelector, PeerKind, PortMatch, Protocol};
 use proptest::prelude::*;
+
+mod tiers_reference;
+use tiers_reference::{cluster_policies_yaml, tiered_side_allows};
 
 /// A small deterministic generator: proptest hands over the seed.
 struct Rng(u64);
@@ -277,6 +283,9 @@ fn cluster_yaml(r: &mut Rng) -> String {
         }
         y.push_str("---\n");
     }
+    if r.chance(60) {
+        y.push_str(&cluster_policies_yaml(r, pod_keys, ns_keys));
+    }
     y
 }
 
@@ -391,13 +400,13 @@ fn naive_allowed(c: &Cluster, f: &Flow) -> bool {
     }
     let egress = match f.src {
         Target::Endpoint(s) => {
-            side_allows(c, Direction::Egress, s, f.dst, f.dst, f.port, f.protocol)
+            tiered_side_allows(c, Direction::Egress, s, f.dst, f.dst, f.port, f.protocol)
         }
         Target::External(_) => true,
     };
     let ingress = match f.dst {
         Target::Endpoint(d) => {
-            side_allows(c, Direction::Ingress, d, f.src, f.dst, f.port, f.protocol)
+            tiered_side_allows(c, Direction::Ingress, d, f.src, f.dst, f.port, f.protocol)
         }
         Target::External(_) => true,
     };
@@ -487,6 +496,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// `convert` on random v1alpha1 policies: the v1alpha2 translation decides alike.
+    #[test]
+    fn converting_v1alpha1_policies_changes_no_verdict(seed in any::<u64>()) {
+        let (engine, yaml) = engine_for(seed);
+        let c = engine.cluster();
+        if c.cluster_policies.iter().any(|p| p.kind.is_deprecated()) {
+            let text = moat::convert::convert_all(&c.cluster_policies)
+                .unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+            let after = moat::convert::converted_cluster(c, &text)
+                .unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+            let after = Engine::new(after);
+            let r = moat::convert::prove_equal(&engine, &after);
+            prop_assert!(r.is_ok(), "{:?}\n{}\n---\n{}", r, yaml, text);
+        }
+    }
+}
+
 trait ResolveTarget {
     fn resolve_ip_target(&self, t: Target) -> Target;
 }
@@ -507,12 +536,28 @@ fn generated_clusters_exercise_the_features() {
     let mut named = 0;
     let mut ipblocks = 0;
     let mut policies = 0;
+    let mut tiers = [0; 4];
     for seed in 1..200u64 {
         let (_, yaml) = engine_for(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         named += usize::from(yaml.contains("port: http") || yaml.contains("port: dns"));
         ipblocks += usize::from(yaml.contains("ipBlock"));
-        policies += usize::from(yaml.contains("NetworkPolicy"));
+        policies += usize::from(yaml.contains("kind: NetworkPolicy"));
+        for (i, k) in [
+            "tier: Admin",
+            "tier: Baseline",
+            "kind: AdminNetworkPolicy",
+            "kind: BaselineAdminNetworkPolicy",
+        ]
+        .iter()
+        .enumerate()
+        {
+            tiers[i] += usize::from(yaml.contains(k));
+        }
     }
+    assert!(
+        tiers.iter().all(|&n| n > 15),
+        "cluster policy kinds: {tiers:?}"
+    );
     assert!(
         named > 20 && ipblocks > 40 && policies > 100,
         "named {named}, ipBlock {ipblocks}, policies {policies}"

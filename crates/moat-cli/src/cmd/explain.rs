@@ -6,9 +6,10 @@ use moat::check::resolve;
 use moat::engine::{
     Engine, Explanation, PeerResult, PortResult, SideExplanation, SideOutcome, Target,
 };
-use moat::model::{Direction, Protocol};
+use moat::model::{ClusterTier as Tier, Direction, Protocol};
 use serde_json::json;
 
+use super::explain_tiers as tiers_text;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::endpoint_arg::{bad, parse_endpoint};
 use crate::exit::Failure;
@@ -128,14 +129,22 @@ pub fn text(engine: &Engine, x: &Explanation) -> String {
             );
             continue;
         };
+        let verdict_side = if side.direction == Direction::Egress {
+            &x.verdict.egress
+        } else {
+            &x.verdict.ingress
+        };
         let _ = writeln!(
             out,
-            "\n{} of {}: {}",
+            "\n{} of {}: {}{}",
             side.direction.field(),
             c.endpoint_name(subject),
-            outcome_text(side.outcome)
+            outcome_text(side.outcome),
+            tiers_text::decided_by(engine, side, verdict_side)
         );
+        tiers_text::cluster_side_text(engine, side, Tier::Admin, &mut out);
         side_text(engine, side, &mut out);
+        tiers_text::cluster_side_text(engine, side, Tier::Baseline, &mut out);
     }
     for n in &x.notes {
         let _ = writeln!(out, "\nnote: {n}");
@@ -242,12 +251,21 @@ fn to_json(engine: &Engine, x: &Explanation) -> serde_json::Value {
             SideOutcome::External => "external",
             SideOutcome::HostNetwork => "host-network",
         };
-        json!({
+        let mut doc = json!({
             "endpoint": s.subject.map(|e| c.endpoint_name(e)),
             "outcome": outcome,
             "tier": s.tier,
             "policies": policies,
-        })
+        });
+        if !c.cluster_policies.is_empty() {
+            let v = if s.direction == Direction::Egress {
+                &x.verdict.egress
+            } else {
+                &x.verdict.ingress
+            };
+            tiers_text::add_json(engine, s, v, &mut doc);
+        }
+        doc
     };
     json!({
         "from": engine.target_name(x.flow.src),

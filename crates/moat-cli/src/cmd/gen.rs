@@ -16,7 +16,7 @@ use crate::exit::Failure;
 use crate::input;
 use crate::stdio::{self, stderr};
 
-fn bad(msg: String) -> Failure {
+pub(super) fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
 }
 
@@ -26,6 +26,9 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     }
     if args.kyverno {
         return run_kyverno(args);
+    }
+    if args.cluster_baseline {
+        return super::gen_cluster_baseline::run(args);
     }
     if args.intents.is_empty() {
         return Err(bad("no intent file given (try `moat gen --help`)".into()));
@@ -128,7 +131,7 @@ fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
     Ok(0)
 }
 
-fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
+pub(super) fn read_plan(paths: &[PathBuf]) -> Result<Plan, Failure> {
     let mut texts = Vec::new();
     for p in paths {
         let source = moat::load::read_source(p).map_err(|e| Failure::Input(vec![e]))?;
@@ -157,7 +160,7 @@ fn load_manifests(args: &GenArgs, paths: &[PathBuf]) -> Result<moat::model::Clus
 
 /// Check every target first (so a refusal writes nothing), then write each atomically. A
 /// failure says which files were written and which were not.
-fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
+pub(super) fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
     let shown = |ps: &[(PathBuf, String)]| -> Vec<String> {
         ps.iter().map(|(p, _)| p.display().to_string()).collect()
     };

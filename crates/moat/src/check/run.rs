@@ -107,6 +107,17 @@ fn side_text(engine: &Engine, flow: &Flow, side: &SideVerdict) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    if let Some(m) = engine.cluster_decision(side) {
+        let verb = if side.outcome == SideOutcome::Denied {
+            "denied"
+        } else {
+            "allowed"
+        };
+        return format!(
+            "{dir} of {who} {verb} by {}",
+            engine.cluster_match_text(side.direction, m)
+        );
+    }
     match side.outcome {
         SideOutcome::External => format!("{who} is external (no {dir} policy)"),
         SideOutcome::HostNetwork => format!("{who} is hostNetwork ({dir} not isolated)"),

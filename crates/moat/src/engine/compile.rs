@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::bitset::BitSet;
+use super::compile_tiers::{compile_cluster_policies, CompiledClusterPolicies};
 use super::index::LabelIndex;
 use crate::model::{Cluster, Direction, IpSet, LabelSelector, PeerKind, PolicyPort};
 
@@ -51,6 +52,8 @@ impl CompiledPolicy {
 /// The compiled cluster.
 pub struct Compiled {
     pub policies: Vec<CompiledPolicy>,
+    /// AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects.
+    pub cluster_policies: CompiledClusterPolicies,
     /// For each endpoint, the policies that select it and have Ingress in their types.
     pub ingress_policies: Vec<Vec<PolicyId>>,
     /// For each endpoint, the policies that select it and have Egress in their types.
@@ -157,14 +160,52 @@ pub fn compile(cluster: &Cluster) -> Compiled {
             egress,
         });
     }
+    let cluster_policies = compile_cluster_policies(
+        cluster,
+        &Universe {
+            endpoints: &endpoint_index,
+            namespaces: &namespace_index,
+            ns_members: &ns_members,
+            all_ns: &all_ns,
+            n,
+        },
+    );
     Compiled {
         policies,
+        cluster_policies,
         ingress_policies,
         egress_policies,
         ip_owner,
         endpoint_index,
         namespace_index,
         ns_members,
+    }
+}
+
+/// What selector peers are evaluated against.
+pub(super) struct Universe<'a> {
+    pub endpoints: &'a LabelIndex,
+    pub namespaces: &'a LabelIndex,
+    /// Endpoints of each namespace, hostNetwork ones excluded.
+    pub ns_members: &'a [BitSet],
+    pub all_ns: &'a BitSet,
+    pub n: usize,
+}
+
+impl Universe<'_> {
+    /// The non-hostNetwork endpoints matching `pod` (every one when `None`) in the
+    /// namespaces matching `ns`.
+    pub fn select(&self, ns: &LabelSelector, pod: Option<&LabelSelector>) -> BitSet {
+        select_peer(
+            self.endpoints,
+            self.namespaces,
+            self.ns_members,
+            self.all_ns,
+            Some(ns),
+            pod,
+            None,
+            self.n,
+        )
     }
 }
 

@@ -2,8 +2,9 @@
 //! whether the peer and the port match and, when not, why.
 
 use super::compile::PolicyId;
+use super::explain_tiers::ClusterPolicyExplanation;
 use super::flow::{Flow, Target};
-use super::verdict::{SideOutcome, Verdict};
+use super::verdict::{SideOutcome, SideVerdict, Verdict};
 use super::Engine;
 use crate::model::{Direction, PeerKind, PortMatch};
 
@@ -48,6 +49,9 @@ pub struct SideExplanation {
     pub policies: Vec<PolicyExplanation>,
     /// Policies that select the endpoint but leave this direction out of their types.
     pub other_direction_policies: Vec<PolicyId>,
+    /// Cluster policies (Admin tier, then Baseline) whose subject holds the endpoint and
+    /// that have rules of this direction.
+    pub cluster_policies: Vec<ClusterPolicyExplanation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,19 +67,20 @@ pub struct Explanation {
 impl Engine {
     pub fn explain(&self, flow: &Flow) -> Explanation {
         let verdict = self.verdict(flow);
-        let egress = self.explain_side(
-            flow,
-            Direction::Egress,
-            verdict.egress.outcome,
-            verdict.egress.tier,
-        );
-        let ingress = self.explain_side(
-            flow,
-            Direction::Ingress,
-            verdict.ingress.outcome,
-            verdict.ingress.tier,
-        );
+        let egress = self.explain_side(flow, &verdict.egress);
+        let ingress = self.explain_side(flow, &verdict.ingress);
         let mut notes = Vec::new();
+        for (side, v) in [(&egress, &verdict.egress), (&ingress, &verdict.ingress)] {
+            if let Some(subject) = side.subject {
+                self.cluster_notes(
+                    side.direction,
+                    subject,
+                    &side.cluster_policies,
+                    &v.cluster_matches,
+                    &mut notes,
+                );
+            }
+        }
         if verdict.self_traffic {
             notes.push(
                 "a pod talking to itself is always allowed, whatever the policies".to_string(),
@@ -109,13 +114,8 @@ impl Engine {
         }
     }
 
-    fn explain_side(
-        &self,
-        flow: &Flow,
-        d: Direction,
-        outcome: SideOutcome,
-        tier: Option<&'static str>,
-    ) -> SideExplanation {
+    fn explain_side(&self, flow: &Flow, v: &SideVerdict) -> SideExplanation {
+        let (d, outcome, tier) = (v.direction, v.outcome, v.tier);
         let (subject, peer) = match d {
             Direction::Egress => (flow.src, flow.dst),
             Direction::Ingress => (flow.dst, flow.src),
@@ -127,11 +127,19 @@ impl Engine {
             subject: None,
             policies: vec![],
             other_direction_policies: vec![],
+            cluster_policies: vec![],
         };
         let Target::Endpoint(subject) = subject else {
             return side;
         };
         side.subject = Some(subject);
+        side.cluster_policies = self.explain_cluster_side(
+            flow,
+            d,
+            subject,
+            &v.cluster_matches,
+            !v.isolating.is_empty(),
+        );
         let view = self.view();
         let other = match d {
             Direction::Ingress => Direction::Egress,

@@ -1,8 +1,12 @@
 //! The engine: policies compiled once, flows decided by a pipeline of tiers.
 
 mod bitset;
+mod caveats;
+mod cluster_tier;
 mod compile;
+mod compile_tiers;
 mod explain;
+mod explain_tiers;
 mod flow;
 mod index;
 mod netpol;
@@ -13,10 +17,15 @@ mod view;
 use std::net::IpAddr;
 
 pub use bitset::BitSet;
+pub use cluster_tier::{first_match, ClusterMatch, ClusterTierStage};
 pub use compile::{compile, Compiled, CompiledPolicy, CompiledRule, PeerSet, PolicyId};
+pub use compile_tiers::{
+    node_ips, rule_ports, ClusterPolicyId, CompiledClusterPolicies, CompiledClusterPolicy,
+};
 pub use explain::{
     Explanation, PeerResult, PolicyExplanation, PortResult, RuleExplanation, SideExplanation,
 };
+pub use explain_tiers::{ClusterPolicyExplanation, ClusterRuleExplanation};
 pub use flow::{Flow, SideQuery, Target};
 pub use index::LabelIndex;
 pub use netpol::NetworkPolicyTier;
@@ -24,7 +33,7 @@ pub use tier::{Tier, TierDecision};
 pub use verdict::{SideOutcome, SideVerdict, Verdict};
 pub use view::View;
 
-use crate::model::Cluster;
+use crate::model::{Cluster, ClusterTier};
 
 /// A cluster with its policies compiled, ready for any number of queries.
 pub struct Engine {
@@ -34,13 +43,18 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Compile the cluster's policies. The tiers are, in order: NetworkPolicy.
+    /// Compile the cluster's policies. The tiers are, in order: Admin (cluster policies),
+    /// NetworkPolicy, Baseline (cluster policies).
     pub fn new(cluster: Cluster) -> Self {
         let compiled = compile(&cluster);
         Engine {
             cluster,
             compiled,
-            tiers: vec![Box::new(NetworkPolicyTier)],
+            tiers: vec![
+                Box::new(ClusterTierStage(ClusterTier::Admin)),
+                Box::new(NetworkPolicyTier),
+                Box::new(ClusterTierStage(ClusterTier::Baseline)),
+            ],
         }
     }
 

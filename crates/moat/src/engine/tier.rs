@@ -1,8 +1,9 @@
 //! The verdict pipeline. Each direction of a flow (the source's egress, the destination's
 //! ingress) is put to the tiers in order; the first tier that decides, decides. When none
-//! does, the traffic is allowed (Kubernetes' default). NetworkPolicy is one tier; the
-//! AdminNetworkPolicy tier goes before it and BaselineAdminNetworkPolicy after it, as
-//! KEP-2091 orders them, without changing this pipeline.
+//! does, the traffic is allowed (Kubernetes' default). The tiers are Admin (cluster
+//! policies of tier Admin: ClusterNetworkPolicy, AdminNetworkPolicy), NetworkPolicy, and
+//! Baseline (ClusterNetworkPolicy tier Baseline, BaselineAdminNetworkPolicy), the order the
+//! network-policy-api specifies.
 
 use super::flow::SideQuery;
 use super::view::View;

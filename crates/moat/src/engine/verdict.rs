@@ -1,10 +1,11 @@
 //! The verdict of a flow: both directions through the tier pipeline.
 
+use super::cluster_tier::{first_match, ClusterMatch};
 use super::compile::PolicyId;
 use super::flow::{Flow, SideQuery, Target};
 use super::tier::TierDecision;
 use super::Engine;
-use crate::model::Direction;
+use crate::model::{Action, ClusterTier, Direction};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SideOutcome {
@@ -36,6 +37,9 @@ pub struct SideVerdict {
     pub isolating: Vec<PolicyId>,
     /// (policy, rule index) pairs whose rule allows the flow.
     pub allowing: Vec<(PolicyId, usize)>,
+    /// The cluster-policy rule that matched in each cluster tier the flow reached (Admin,
+    /// then Baseline), in order. A Pass match hands on to the next tier.
+    pub cluster_matches: Vec<ClusterMatch>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +111,7 @@ impl Engine {
             tier: None,
             isolating: vec![],
             allowing: vec![],
+            cluster_matches: vec![],
         };
         let Some(q) = self.side_query(flow, d) else {
             return v;
@@ -125,6 +130,13 @@ impl Engine {
         }
         let (decision, tier) = self.decide(&q);
         v.tier = tier;
+        let admin = first_match(&view, ClusterTier::Admin, &q);
+        v.cluster_matches.extend(admin);
+        let admin_passes = admin.is_none_or(|m| m.action == Action::Pass);
+        if admin_passes && v.isolating.is_empty() {
+            v.cluster_matches
+                .extend(first_match(&view, ClusterTier::Baseline, &q));
+        }
         v.outcome = match decision {
             TierDecision::Allow => SideOutcome::Allowed,
             TierDecision::Deny => SideOutcome::Denied,

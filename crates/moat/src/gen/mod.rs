@@ -5,6 +5,7 @@
 //! workloads for a dry run, `kyverno` a ClusterPolicy for new namespaces, and `draft` an
 //! intent from existing manifests. Everything is text, deterministic to the byte.
 
+mod cluster_baseline;
 mod draft;
 mod emit;
 mod expect;
@@ -17,6 +18,7 @@ mod ports;
 mod with;
 mod workloads;
 
+pub use cluster_baseline::{cluster_baseline, BASELINE_PRIORITY, METADATA_DENY_PRIORITY};
 pub use draft::draft;
 pub use emit::{is_managed, MANAGED_MARKER};
 pub use expect::{expectations, representative, OUTSIDER_NAMESPACE};

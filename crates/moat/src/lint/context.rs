@@ -4,7 +4,7 @@
 use super::config::Config;
 use crate::engine::{Engine, Flow, PeerSet, Target};
 use crate::load::{ObjectRef, Problem};
-use crate::model::{Direction, NetworkPolicy, Protocol};
+use crate::model::{ClusterPolicy, Direction, NetworkPolicy, Protocol};
 
 pub struct Context<'a> {
     pub engine: &'a Engine,
@@ -49,6 +49,20 @@ impl<'a> Context<'a> {
 
     pub fn policies(&self) -> impl Iterator<Item = (usize, &'a NetworkPolicy)> {
         self.engine.cluster().policies.iter().enumerate()
+    }
+
+    pub fn cluster_policies(&self) -> impl Iterator<Item = (usize, &'a ClusterPolicy)> {
+        self.engine.cluster().cluster_policies.iter().enumerate()
+    }
+
+    /// The object of a cluster policy (cluster-scoped: no namespace).
+    pub fn cluster_policy_ref(&self, cid: usize) -> ObjectRef {
+        let p = &self.engine.cluster().cluster_policies[cid];
+        ObjectRef {
+            kind: p.kind.as_str().into(),
+            namespace: None,
+            name: p.name.clone(),
+        }
     }
 
     pub fn policy_ref(&self, pid: usize) -> ObjectRef {

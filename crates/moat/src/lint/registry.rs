@@ -25,6 +25,10 @@ static RULES: &[&dyn Rule] = &[
     &same_port_conflict::SamePortConflict,
     &unguarded_external_service::UnguardedExternalService,
     &controller_pods_differ::ControllerPodsDiffer,
+    &tier_priority_overlap::TierPriorityOverlap,
+    &pass_to_nothing::PassToNothing,
+    &admin_deny_shadows_networkpolicy::AdminDenyShadowsNetworkPolicy,
+    &deprecated_v1alpha1::DeprecatedV1alpha1,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

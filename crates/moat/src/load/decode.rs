@@ -73,6 +73,44 @@ impl<'p> Ctx<'p> {
         }
     }
 
+    /// Exactly one of `fields` set (the schema's minProperties=1 / maxProperties=1).
+    pub fn exactly_one<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        fields: &[&str],
+    ) -> Option<(&'n str, &'n Node)> {
+        let set: Vec<(&str, &Node)> = node
+            .entries()
+            .filter(|(k, v, _)| fields.contains(k) && !v.is_null())
+            .map(|(k, _, v)| (k, v))
+            .collect();
+        match set.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                self.invalid(
+                    node,
+                    path,
+                    format!("exactly one of {} must be set", fields.join(", ")),
+                );
+                None
+            }
+            [_, second, ..] => {
+                let names: Vec<&str> = set.iter().map(|(k, _)| *k).collect();
+                self.invalid(
+                    second.1,
+                    path,
+                    format!(
+                        "only one of {} may be set, found {}",
+                        fields.join(", "),
+                        names.join(" and ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// A mapping field; `None` when absent or null.
     pub fn map<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n Node> {
         match node.value {

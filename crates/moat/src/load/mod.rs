@@ -1,8 +1,11 @@
 //! Loading manifests: files, directories and text, into a [`Cluster`] plus every
 //! [`Problem`] found on the way.
 
+mod cluster_policy;
+mod cluster_ports;
 mod decode;
 mod files;
+mod node;
 mod objects;
 mod policy;
 mod problem;

@@ -3,12 +3,13 @@
 
 use std::net::IpAddr;
 
+use super::cluster_policy;
 use super::decode::{index, join, Ctx};
 use super::policy;
 use super::problem::{ObjectRef, ProblemKind};
 use crate::model::{
-    Cluster, ContainerPort, Endpoint, EndpointKind, Labels, Owner, Protocol, Service, ServicePort,
-    SkippedObject, TargetPort,
+    Cluster, ClusterPolicyKind, ContainerPort, Endpoint, EndpointKind, Labels, Owner, Protocol,
+    Service, ServicePort, SkippedObject, TargetPort,
 };
 use crate::yaml::{Node, Value};
 
@@ -86,6 +87,11 @@ impl Loader<'_> {
                 "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
             ) | ("batch", "Job" | "CronJob")
                 | ("networking.k8s.io", "NetworkPolicy")
+                | ("", "Node")
+                | (
+                    "policy.networking.k8s.io",
+                    "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy"
+                )
         );
         if !modeled {
             self.cluster.skipped.push(SkippedObject {
@@ -106,12 +112,21 @@ impl Loader<'_> {
             );
             return;
         };
-        let cluster_scoped = kind == "Namespace";
+        let cluster_policy_kind = ClusterPolicyKind::parse(&kind);
+        let cluster_scoped = kind == "Namespace" || kind == "Node" || cluster_policy_kind.is_some();
         ctx.object = Some(ObjectRef {
             kind: kind.clone(),
             namespace: (!cluster_scoped).then(|| namespace.clone()),
             name: name.clone(),
         });
+        if let Some(k) = cluster_policy_kind {
+            if let Some(p) =
+                cluster_policy::decode(ctx, k, &api_version, name, labels, annotations, doc)
+            {
+                self.cluster.cluster_policies.push(p);
+            }
+            return;
+        }
         match kind.as_str() {
             "Namespace" => {
                 self.cluster
@@ -137,6 +152,11 @@ impl Loader<'_> {
                 }
             }
             "Service" => self.service(ctx, doc, name, namespace),
+            "Node" => {
+                let node = super::node::node(ctx, doc, name, labels);
+                self.cluster.nodes.push(node);
+            }
+
             "Pod" => {
                 let spec = doc.get("spec").and_then(|s| ctx.map(s, "spec"));
                 let owner = owner(ctx, meta, &labels);

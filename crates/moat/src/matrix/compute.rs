@@ -12,10 +12,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod tiers;
+
+use self::tiers::TierRules;
 use super::classes::Classes;
 use super::ipparts::IpParts;
 use super::ports::{self, ClassSet, PortClasses};
-use crate::engine::{BitSet, Engine, PeerSet, Target};
+use crate::engine::{BitSet, CompiledRule, Engine, PeerSet, Target};
 use crate::model::{Direction, IpSet, PolicyPort, PortMatch, Protocol};
 
 /// The ports of one rule, with named ports left to resolve per destination.
@@ -103,6 +106,8 @@ pub struct Matrix<'e> {
     peer_rev: Vec<Vec<u32>>,
     externals: BitSet,
     full_ports: Vec<u64>,
+    /// The Admin and Baseline tiers' rules per class.
+    tiers: TierRules,
 }
 
 impl<'e> Matrix<'e> {
@@ -158,7 +163,31 @@ impl<'e> Matrix<'e> {
             }
         };
 
-        let mut rules = Vec::new();
+        let mut rules: Vec<NodeRule> = Vec::new();
+        let mut add_rule = |r: &'e CompiledRule, peers: &mut Vec<Arc<BitSet>>| -> u32 {
+            let peer = r.peers.as_ref().map(|list| {
+                let members: Vec<u32> = list.iter().map(|p| peer_id(p, peers)).collect();
+                if members.len() == 1 {
+                    return members[0];
+                }
+                let mut key = members.clone();
+                key.sort_unstable();
+                key.dedup();
+                *by_list.entry(key).or_insert_with(|| {
+                    let mut s = BitSet::new(n);
+                    for m in &members {
+                        s.union_with(&peers[*m as usize]);
+                    }
+                    peers.push(Arc::new(s));
+                    (peers.len() - 1) as u32
+                })
+            });
+            rules.push(NodeRule {
+                peers: peer,
+                ports: rule_ports(&pc, r.ports.as_deref()),
+            });
+            (rules.len() - 1) as u32
+        };
         // Per policy and direction: the ids of its rules.
         let mut policy_rules: [Vec<Vec<u32>>; 2] = [Vec::new(), Vec::new()];
         for cp in &compiled.policies {
@@ -166,35 +195,15 @@ impl<'e> Matrix<'e> {
                 .into_iter()
                 .enumerate()
             {
-                let mut ids = Vec::new();
-                for r in cp.rules(d) {
-                    let peer = r.peers.as_ref().map(|list| {
-                        let members: Vec<u32> =
-                            list.iter().map(|p| peer_id(p, &mut peers)).collect();
-                        if members.len() == 1 {
-                            return members[0];
-                        }
-                        let mut key = members.clone();
-                        key.sort_unstable();
-                        key.dedup();
-                        *by_list.entry(key).or_insert_with(|| {
-                            let mut s = BitSet::new(n);
-                            for m in &members {
-                                s.union_with(&peers[*m as usize]);
-                            }
-                            peers.push(Arc::new(s));
-                            (peers.len() - 1) as u32
-                        })
-                    });
-                    rules.push(NodeRule {
-                        peers: peer,
-                        ports: rule_ports(&pc, r.ports.as_deref()),
-                    });
-                    ids.push((rules.len() - 1) as u32);
-                }
+                let ids = cp
+                    .rules(d)
+                    .iter()
+                    .map(|r| add_rule(r, &mut peers))
+                    .collect();
                 policy_rules[di].push(ids);
             }
         }
+        let tiers = TierRules::build(engine, &classes, n, |r| add_rule(r, &mut peers));
 
         let mut in_rules = Vec::with_capacity(c);
         let mut out_rules = Vec::with_capacity(c);
@@ -243,7 +252,9 @@ impl<'e> Matrix<'e> {
             peer_rev: vec![Vec::new(); n],
             externals,
             full_ports,
+            tiers,
         };
+        m.tiers.possible = m.tier_possible();
         // Reverse index for ingress: which classes a source may be admitted by.
         let mut scratch = m.ports.empty();
         let mut in_sel: HashMap<u32, BitSet> = HashMap::new();
@@ -354,25 +365,42 @@ impl<'e> Matrix<'e> {
             acc.fill(0);
             return;
         }
-        if s < c && self.out_iso[s] {
+        if s < c && self.tiers.applies(Direction::Egress, s) {
+            self.tier_side(Direction::Egress, s, d, acc);
+        } else if s < c && self.out_iso[s] {
             acc.fill(0);
-            for &r in &self.out_rules[s] {
-                if self.peer_contains(r as usize, d) {
-                    self.add_rule_ports(r as usize, d, acc);
-                }
-            }
+            self.np_egress(s, d, acc);
         } else {
             acc.copy_from_slice(&self.full_ports);
         }
-        if d < c && self.in_iso[d] && !ports::is_empty(acc) {
-            tmp.fill(0);
-            let w = tmp.len();
-            for (i, &p) in self.in_peers[d].iter().enumerate() {
-                if p == u32::MAX || self.peers[p as usize].contains(s) {
-                    ports::union_into(tmp, &self.in_words[d][i * w..(i + 1) * w]);
-                }
+        if d < c && !ports::is_empty(acc) {
+            if self.tiers.applies(Direction::Ingress, d) {
+                self.tier_side(Direction::Ingress, d, s, tmp);
+                ports::intersect_into(acc, tmp);
+            } else if self.in_iso[d] {
+                tmp.fill(0);
+                self.np_ingress(d, s, tmp);
+                ports::intersect_into(acc, tmp);
             }
-            ports::intersect_into(acc, tmp);
+        }
+    }
+
+    /// The NetworkPolicy egress ports of class `s` towards node `d` (s isolated).
+    fn np_egress(&self, s: usize, d: usize, acc: &mut ClassSet) {
+        for &r in &self.out_rules[s] {
+            if self.peer_contains(r as usize, d) {
+                self.add_rule_ports(r as usize, d, acc);
+            }
+        }
+    }
+
+    /// The NetworkPolicy ingress ports of class `d` from node `s` (d isolated).
+    fn np_ingress(&self, d: usize, s: usize, acc: &mut ClassSet) {
+        let w = acc.len();
+        for (i, &p) in self.in_peers[d].iter().enumerate() {
+            if p == u32::MAX || self.peers[p as usize].contains(s) {
+                ports::union_into(acc, &self.in_words[d][i * w..(i + 1) * w]);
+            }
         }
     }
 
@@ -384,7 +412,9 @@ impl<'e> Matrix<'e> {
         out.dsts.clear();
         out.sets.clear();
         out.words = w;
-        let mut cand = if s < c && self.out_iso[s] {
+        let mut cand = if s < c && self.tiers.applies(Direction::Egress, s) {
+            self.tiers.possible(Direction::Egress, s).clone()
+        } else if s < c && self.out_iso[s] {
             let mut u = BitSet::new(n);
             for &r in &self.out_rules[s] {
                 match self.rules[r as usize].peers {
@@ -407,6 +437,14 @@ impl<'e> Matrix<'e> {
         for p in &self.peer_rev[s] {
             if let Some(b) = self.in_sel.get(p) {
                 incol.union_with(b);
+            }
+        }
+        // Classes under cluster tiers: admitted by their own over-approximation instead.
+        let tier_in = self.tiers.ingress_classes();
+        incol.difference_with(tier_in);
+        for d in tier_in.iter() {
+            if self.tiers.possible(Direction::Ingress, d).contains(s) {
+                incol.insert(d);
             }
         }
         cand.intersect_with(&incol);

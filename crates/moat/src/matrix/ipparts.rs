@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::model::{Cluster, Family, IpRange, PeerKind};
+use crate::model::{Cidr, Cluster, ClusterPeerKind, Family, IpRange, IpSet, PeerKind};
 
 #[derive(Clone, Debug)]
 pub struct IpParts {
@@ -36,6 +36,36 @@ impl IpParts {
                             }
                         }
                     }
+                }
+            }
+        }
+        // Cluster policies: `networks` sets, and every node address (`nodes` peers).
+        let mut add = |set: &IpSet| {
+            for range in set.ranges() {
+                let f = range.family as usize;
+                bounds[f].insert(range.start);
+                if range.end < family_max(range.family) {
+                    bounds[f].insert(range.end + 1);
+                }
+            }
+        };
+        for pol in &cluster.cluster_policies {
+            for r in pol.ingress.iter().chain(&pol.egress) {
+                for peer in &r.peers {
+                    if let ClusterPeerKind::Networks { set, .. } = &peer.kind {
+                        add(set);
+                    }
+                }
+            }
+        }
+        if !cluster.cluster_policies.is_empty() {
+            for node in &cluster.nodes {
+                for ip in &node.addresses {
+                    let host = Cidr {
+                        addr: *ip,
+                        prefix: if ip.is_ipv4() { 32 } else { 128 },
+                    };
+                    add(&IpSet::from_block(&host, &[]));
                 }
             }
         }

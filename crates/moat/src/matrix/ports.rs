@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::model::{Cluster, PortMatch, Protocol};
+use crate::model::{Cluster, ClusterPort, PolicyPort, PortMatch, Protocol};
 
 /// Classes of every protocol, numbered globally (TCP first, then UDP, then SCTP).
 #[derive(Clone, Debug)]
@@ -34,6 +34,19 @@ impl PortClasses {
                 for p in r.ports.iter().flatten() {
                     if let PortMatch::Range(a, b) = p.port {
                         add(p.protocol, a, b);
+                    }
+                }
+            }
+        }
+        for pol in &cluster.cluster_policies {
+            for r in pol.ingress.iter().chain(&pol.egress) {
+                for p in r.ports.iter().flatten() {
+                    if let ClusterPort::Port(PolicyPort {
+                        protocol,
+                        port: PortMatch::Range(a, b),
+                    }) = p
+                    {
+                        add(*protocol, *a, *b);
                     }
                 }
             }
@@ -167,6 +180,13 @@ pub fn union_into(dst: &mut ClassSet, src: &ClassSet) {
 pub fn intersect_into(dst: &mut ClassSet, src: &ClassSet) {
     for (a, b) in dst.iter_mut().zip(src) {
         *a &= *b;
+    }
+}
+
+/// `dst` minus `src`.
+pub fn difference_into(dst: &mut ClassSet, src: &ClassSet) {
+    for (a, b) in dst.iter_mut().zip(src) {
+        *a &= !b;
     }
 }
 

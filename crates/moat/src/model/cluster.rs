@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::cluster_policy::ClusterPolicy;
 use super::endpoint::{Endpoint, EndpointId, NsId};
 use super::labels::{Labels, NAMESPACE_NAME_LABEL};
 use super::namespace::Namespace;
+use super::node::Node;
 use super::policy::NetworkPolicy;
 use super::service::Service;
 use crate::source::Span;
@@ -25,6 +27,10 @@ pub struct Cluster {
     pub endpoints: Vec<Endpoint>,
     pub policies: Vec<NetworkPolicy>,
     pub services: Vec<Service>,
+    /// AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects,
+    /// sorted by tier, then precedence within the tier (see [`ClusterPolicy::precedence`]).
+    pub cluster_policies: Vec<ClusterPolicy>,
+    pub nodes: Vec<Node>,
     pub skipped: Vec<SkippedObject>,
 }
 
@@ -101,5 +107,8 @@ impl Cluster {
             .sort_by(|a, b| (&names[a.namespace], &a.name).cmp(&(&names[b.namespace], &b.name)));
         self.policies
             .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        self.cluster_policies
+            .sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+        self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }

@@ -103,3 +103,4 @@ pub fn pod(
         "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels:\n{labels}spec:\n  hostNetwork: {host_network}\n  containers:\n    - name: c\n{status}"
     )
 }
+pub mod tiers;

@@ -1,7 +1,9 @@
 //! One file per rule, and the helpers several rules share.
 
+pub mod admin_deny_shadows_networkpolicy;
 pub mod controller_pods_differ;
 pub mod default_deny_in_system_namespace;
+pub mod deprecated_v1alpha1;
 pub mod dns_egress_blocked;
 pub mod dns_udp_only;
 pub mod duplicate_policy;
@@ -12,6 +14,7 @@ pub mod invalid_policy;
 pub mod named_port_unresolved;
 pub mod namespace_without_default_deny;
 pub mod no_enforcing_cni;
+pub mod pass_to_nothing;
 pub mod peer_or_confusion;
 pub mod peer_selects_nothing;
 pub mod policy_selects_nothing;
@@ -19,6 +22,7 @@ pub mod policy_types_inferred;
 pub mod redundant_rule;
 pub mod same_port_conflict;
 pub mod service_port_not_container_port;
+pub mod tier_priority_overlap;
 pub mod unguarded_external_service;
 pub mod unknown_field;
 

@@ -1,7 +1,7 @@
 use super::{default_deny_yaml, isolates_namespace};
 use crate::lint::{Context, Diagnostic, Rule, RuleMeta, Severity};
 use crate::load::ObjectRef;
-use crate::model::Direction;
+use crate::model::{Action, Cluster, ClusterPeerKind, Direction, IpSet, Labels, Subject};
 use crate::text::count;
 
 pub struct NamespaceWithoutDefaultDeny;
@@ -9,7 +9,7 @@ pub struct NamespaceWithoutDefaultDeny;
 static META: RuleMeta = RuleMeta {
     id: "namespace-without-default-deny",
     default_severity: Severity::Warning,
-    summary: "A namespace with workloads has no default-deny for ingress, or for egress (one finding each). System namespaces are excluded.",
+    summary: "A namespace with workloads has no default-deny for ingress, or for egress (one finding each). System namespaces are excluded; a cluster policy (Baseline or Admin tier) whose subject holds the whole namespace and that denies every peer on every port counts as one.",
     why: "Without a policy that selects every pod (`podSelector: {}`) for a direction, every new pod starts fully open in that direction; zero trust needs the deny first and explicit allows after it.",
     example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-a\n# ... and no NetworkPolicy with podSelector: {} in team-a",
     fix: "Add a default-deny for the direction (and allow DNS when it is egress).\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: team-a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
@@ -27,6 +27,14 @@ impl Rule for NamespaceWithoutDefaultDeny {
             if let Some(ns) = cluster.find_namespace(&p.namespace) {
                 covered[ns][0] |= isolates_namespace(p, Direction::Ingress);
                 covered[ns][1] |= isolates_namespace(p, Direction::Egress);
+            }
+        }
+        for (ns, n) in cluster.namespaces.iter().enumerate() {
+            for (i, d) in [Direction::Ingress, Direction::Egress]
+                .into_iter()
+                .enumerate()
+            {
+                covered[ns][i] |= cluster_default_deny(cluster, &n.labels, d);
             }
         }
         for (ns, n) in cluster.namespaces.iter().enumerate() {
@@ -81,4 +89,40 @@ impl Rule for NamespaceWithoutDefaultDeny {
             }
         }
     }
+}
+
+/// Whether a cluster policy denies every peer on every port for `d` to every pod of the
+/// namespace with these labels: its subject holds the whole namespace, and one of its rules
+/// is a Deny without ports whose peers are every namespace (and, for egress, every IPv4 and
+/// IPv6 address).
+fn cluster_default_deny(cluster: &Cluster, ns_labels: &Labels, d: Direction) -> bool {
+    let everything = |set: &IpSet| {
+        [
+            "0.0.0.0",
+            "255.255.255.255",
+            "::",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        ]
+        .iter()
+        .all(|a| a.parse().is_ok_and(|ip| set.contains(ip)))
+            && set.ranges().len() == 2
+    };
+    cluster.cluster_policies.iter().any(|p| {
+        let whole = match &p.subject {
+            Subject::Namespaces(sel) => sel.matches(ns_labels),
+            Subject::Pods { namespace, pod } => pod.is_empty() && namespace.matches(ns_labels),
+        };
+        whole
+            && p.rules(d).iter().any(|r| {
+                let all_pods = r
+                    .peers
+                    .iter()
+                    .any(|x| matches!(&x.kind, ClusterPeerKind::Namespaces(s) if s.is_empty()));
+                let all_ips = d == Direction::Ingress
+                || r.peers.iter().any(
+                    |x| matches!(&x.kind, ClusterPeerKind::Networks { set, .. } if everything(set)),
+                );
+                r.action == Action::Deny && r.ports.is_none() && all_pods && all_ips
+            })
+    })
 }
