@@ -6,6 +6,7 @@ use std::sync::Arc;
 use moat::engine::Engine;
 use moat::error::InputError;
 use moat::load::{collect_files, load, read_source, LoadOptions, Loaded, Source, MAX_FILE_BYTES};
+use moat::model::SkipReason;
 
 use crate::cli::InputArgs;
 use crate::exit::Failure;
@@ -62,9 +63,11 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
 }
 
 /// Load everything; any problem refuses the whole input, with every problem listed.
+/// Objects defined twice resolve as `kubectl apply` would (the later wins). Warnings and the
+/// count of documents not used go to stderr; with `--strict` they refuse the input too.
 pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     let sources = read_sources(args)?;
-    let loaded = load(
+    let mut loaded = load(
         &sources,
         &LoadOptions {
             default_namespace: args.namespace.clone(),
@@ -75,15 +78,76 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
             loaded.problems.into_iter().map(|p| p.error).collect(),
         ));
     }
-    if args.verbose {
-        for s in &loaded.cluster.skipped {
-            eprintln!(
-                "skipped: {} {} {} ({})",
-                s.api_version, s.kind, s.name, s.span
-            );
+    loaded.later_wins();
+    if args.strict {
+        let errors = strict_errors(&loaded);
+        if !errors.is_empty() {
+            return Err(Failure::Input(errors));
         }
     }
+    report_unused(args, &loaded);
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
     Ok(loaded)
+}
+
+/// `--strict`: every document not used (moat's own files next to the manifests aside) and
+/// every warning is an error.
+fn strict_errors(loaded: &Loaded) -> Vec<InputError> {
+    let mut errors: Vec<InputError> = loaded
+        .cluster
+        .skipped
+        .iter()
+        .filter(|s| s.reason != SkipReason::MoatFile)
+        .map(|s| {
+            let name = if s.name.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", s.name)
+            };
+            InputError::new(
+                Some(s.span.clone()),
+                "",
+                format!("{}{name} is not used (--strict)", s.label()),
+            )
+        })
+        .collect();
+    errors.extend(
+        loaded
+            .warnings
+            .iter()
+            .map(|w| InputError::new(w.span.clone(), "", format!("{} (--strict)", w.message))),
+    );
+    errors
+}
+
+/// Every document read but not used, counted by kind on one line (each listed with
+/// `--verbose`).
+fn report_unused(args: &InputArgs, loaded: &Loaded) {
+    let skipped = &loaded.cluster.skipped;
+    if skipped.is_empty() {
+        return;
+    }
+    if args.verbose {
+        for s in skipped {
+            eprintln!(
+                "skipped: {} {} {} ({})",
+                s.api_version,
+                s.label(),
+                s.name,
+                s.span
+            );
+        }
+        return;
+    }
+    let by_kind = loaded.cluster.skipped_by_kind();
+    let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    eprintln!(
+        "note: {} document(s) not used: {} (--verbose lists them)",
+        skipped.len(),
+        parts.join(", ")
+    );
 }
 
 pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
@@ -91,15 +155,7 @@ pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
     Ok(engine_from(args, loaded))
 }
 
-/// Compile what was loaded, noting the kinds that were skipped.
-pub fn engine_from(args: &InputArgs, loaded: Loaded) -> Engine {
-    let mut skipped = loaded.cluster.skipped_by_kind();
-    // Files that are not Kubernetes objects (expectations, values) are expected in a tree.
-    skipped.remove(moat::load::NOT_AN_OBJECT);
-    if !skipped.is_empty() && !args.verbose {
-        let parts: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let count: usize = skipped.values().sum();
-        eprintln!("note: skipped {count} object(s) of kinds moat does not model: {} (--verbose lists them)", parts.join(", "));
-    }
+/// Compile what was loaded.
+pub fn engine_from(_args: &InputArgs, loaded: Loaded) -> Engine {
     Engine::new(loaded.cluster)
 }

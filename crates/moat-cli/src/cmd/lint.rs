@@ -52,6 +52,7 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         paths: args.paths.clone(),
         namespace: args.namespace.clone(),
         verbose: false,
+        strict: false,
     };
     let sources = input::read_sources(&input_args)?;
     let loaded = load(

@@ -10,7 +10,7 @@ mod port;
 mod selector;
 mod service;
 
-pub use cluster::{Cluster, SkippedObject};
+pub use cluster::{Cluster, SkipReason, SkippedObject};
 pub use endpoint::{Endpoint, EndpointId, EndpointKind, NsId, Owner};
 pub use ipset::{Cidr, Family, IpRange, IpSet};
 pub use labels::Labels;

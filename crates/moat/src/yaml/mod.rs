@@ -4,4 +4,7 @@ mod node;
 mod parse;
 
 pub use node::{Node, Value};
-pub use parse::{documents, parse_stream, DocResult, MAX_DEPTH, MAX_NODES_PER_DOCUMENT};
+pub use parse::{
+    documents, parse_document, parse_stream, split_documents, DocResult, ALIAS_ALLOWANCE,
+    ALIAS_FACTOR, MAX_DEPTH,
+};
