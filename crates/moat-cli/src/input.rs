@@ -131,13 +131,15 @@ fn report_unused(args: &InputArgs, loaded: &Loaded) {
     }
     if args.verbose {
         for s in skipped {
-            eprintln!(
-                "skipped: {} {} {} ({})",
-                s.api_version,
-                s.label(),
-                s.name,
-                s.span
-            );
+            let mut line = format!("skipped: {}: {}", s.span, s.label());
+            if !s.name.is_empty() {
+                line.push(' ');
+                line.push_str(&s.name);
+            }
+            if !s.api_version.is_empty() && s.reason != SkipReason::UnknownApiVersion {
+                line.push_str(&format!(" ({})", s.api_version));
+            }
+            eprintln!("{line}");
         }
         return;
     }

@@ -124,6 +124,11 @@ impl<'p> Ctx<'p> {
         match &node.value {
             Value::Int(i) => Some(*i),
             Value::Null => None,
+            Value::Float(f) if f.fract() == 0.0 => {
+                // Digits too many for 64 bits: an integer to YAML, out of range to the API.
+                self.invalid(node, path, format!("integer {f:e} is out of range"));
+                None
+            }
             _ => {
                 self.wrong_type(node, path, "an integer");
                 None

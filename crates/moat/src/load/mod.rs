@@ -115,7 +115,9 @@ fn load_into(out: &mut Loaded, name: &Arc<str>, text: &str, opts: &LoadOptions) 
     for batch in chunks.chunks(BATCH) {
         let parsed: Vec<DocResult> = batch
             .par_iter()
-            .map(|&(offset, chunk)| parse_checked(name, chunk, offset))
+            // Each document gets its own copy of the file name: every node's span holds
+            // one, and threads sharing one reference count would contend on it.
+            .map(|&(offset, chunk)| parse_checked(&Arc::from(&**name), chunk, offset))
             .collect();
         for doc in parsed {
             match doc {

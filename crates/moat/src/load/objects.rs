@@ -276,8 +276,14 @@ impl Loader<'_> {
                 for (i, p) in ctx.seq(list, "spec.ports").iter().enumerate() {
                     let path = index("spec.ports", i);
                     let Some(p) = ctx.map(p, &path) else { continue };
-                    let port = p.get("port").and_then(|n| ctx.int(n, &join(&path, "port")));
-                    let Some(port) = port.and_then(|v| u16::try_from(v).ok()) else {
+                    let port_node = p.get("port");
+                    let port = port_node.and_then(|n| ctx.int(n, &join(&path, "port")));
+                    let Some(port) = port.and_then(|v| u16::try_from(v).ok().filter(|&v| v > 0))
+                    else {
+                        if let (Some(v), Some(n)) = (port, port_node) {
+                            let msg = format!("port {v} is out of range 1-65535");
+                            ctx.invalid(n, &join(&path, "port"), msg);
+                        }
                         continue;
                     };
                     let protocol = p
@@ -374,29 +380,36 @@ fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
         })
         .or_else(|| refs.first())?;
     let name = controller.get("name")?.as_str()?.to_string();
+    let has_api = controller
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some();
     let kind = match controller.get("kind").and_then(Node::as_str) {
-        Some(k) => k.to_string(),
+        Some(k) => {
+            if !has_api {
+                ctx.warn(
+                    WarningKind::OwnerReference,
+                    controller,
+                    format!("ownerReference `{name}` has no apiVersion (the API server requires one); its kind {k} is used"),
+                );
+            }
+            k.to_string()
+        }
         None => {
             let (kind, why) = infer_owner_kind(labels, &name);
+            let missing = if has_api {
+                "kind"
+            } else {
+                "kind or apiVersion"
+            };
             ctx.warn(
                 WarningKind::OwnerReference,
                 controller,
-                format!("ownerReference `{name}` has no kind: taken as {kind} ({why})"),
+                format!("ownerReference `{name}` has no {missing}: its controller is taken as {kind} ({why})"),
             );
             kind.to_string()
         }
     };
-    if controller
-        .get("apiVersion")
-        .and_then(Node::as_str)
-        .is_none()
-    {
-        ctx.warn(
-            WarningKind::OwnerReference,
-            controller,
-            format!("ownerReference `{name}` has no apiVersion (the API server requires one); its kind {kind} is used"),
-        );
-    }
     let deployment = if kind == "ReplicaSet" {
         labels
             .get("pod-template-hash")
