@@ -46,7 +46,7 @@ impl Loader<'_> {
         ctx.object = None;
         if !matches!(doc.value, Value::Map(_)) {
             let what = format!("(not a mapping: {})", doc.type_name());
-            self.skip_raw(doc, String::new(), what, None, SkipReason::NotAMapping);
+            self.skip(doc, String::new(), what, None, SkipReason::NotAMapping);
             return;
         }
         let field = |f: &str| {
@@ -70,7 +70,7 @@ impl Loader<'_> {
             (None, None) => {
                 if depth > 0 {
                     // An item of a generic `List` must say what it is.
-                    self.skip_raw(
+                    self.skip(
                         doc,
                         api_version,
                         "(list item without kind)".into(),
@@ -81,7 +81,7 @@ impl Loader<'_> {
                     // Neither apiVersion nor kind: not a Kubernetes object at all (a values
                     // file, moat's own expectations next to the manifests).
                     let (what, reason) = not_an_object(doc);
-                    self.skip_raw(doc, String::new(), what.into(), None, reason);
+                    self.skip(doc, String::new(), what.into(), None, reason);
                 } else {
                     ctx.report(
                         ProblemKind::Syntax,
@@ -138,7 +138,7 @@ impl Loader<'_> {
         }
     }
 
-    /// Record an object of a kind (or apiVersion) that is not used.
+    /// Record a document or item that is not used, its text with controls escaped.
     pub(crate) fn skip(
         &mut self,
         doc: &Node,
@@ -147,24 +147,11 @@ impl Loader<'_> {
         name: Option<String>,
         reason: SkipReason,
     ) {
-        let kind = escape_control(&kind).into_owned();
-        self.skip_raw(doc, api_version, kind, name, reason);
-    }
-
-    fn skip_raw(
-        &mut self,
-        doc: &Node,
-        api_version: String,
-        kind: String,
-        name: Option<String>,
-        reason: SkipReason,
-    ) {
+        let escaped = |s: &str| escape_control(s).into_owned();
         self.cluster.skipped.push(SkippedObject {
-            api_version: escape_control(&api_version).into_owned(),
-            kind,
-            name: name
-                .map(|n| escape_control(&n).into_owned())
-                .unwrap_or_default(),
+            api_version: escaped(&api_version),
+            kind: escaped(&kind),
+            name: name.as_deref().map(escaped).unwrap_or_default(),
             span: doc.span.clone(),
             reason,
         });
