@@ -170,6 +170,28 @@ fn an_unknown_api_version_of_a_known_kind_is_skipped_and_named_not_taken_as_v1()
 }
 
 #[test]
+fn typed_lists_of_any_kind_give_their_items_the_list_kind_and_api_version() {
+    // The mechanism is generic (AdminNetworkPolicyList and the other tier lists need nothing
+    // of their own): items of kinds not modelled are counted under the kind they inherit.
+    let l = text("apiVersion: v1\nkind: ConfigMapList\nitems:\n- metadata: {name: a}\n- metadata: {name: b}\n---\nkind: PodList\nitems:\n- metadata: {name: p}\n");
+    let got: Vec<_> = l
+        .cluster
+        .skipped
+        .iter()
+        .map(|s| (s.api_version.as_str(), s.label(), s.name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("v1", "ConfigMap".to_string(), "a"),
+            ("v1", "ConfigMap".to_string(), "b"),
+            // A Pod with no apiVersion is not taken as v1.
+            ("", "Pod (no apiVersion)".to_string(), "p"),
+        ]
+    );
+}
+
+#[test]
 fn a_kind_holding_a_control_character_is_shown_escaped_never_as_a_real_kind() {
     let l = text("apiVersion: networking.k8s.io/v1\nkind: \"NetworkPolicy\\0\"\nmetadata: {name: p}\nspec: {podSelector: {}}\n");
     assert!(l.cluster.policies.is_empty());

@@ -42,6 +42,9 @@ impl SkippedObject {
     /// What the object is counted as: its kind, qualified by why it was skipped.
     pub fn label(&self) -> String {
         match self.reason {
+            SkipReason::UnknownApiVersion if self.api_version.is_empty() => {
+                format!("{} (no apiVersion)", self.kind)
+            }
             SkipReason::UnknownApiVersion => {
                 format!("{} (unknown apiVersion {})", self.kind, self.api_version)
             }
