@@ -375,6 +375,9 @@ fn a_port_of_fifty_digits_is_out_of_range() {
     let ps = invalid("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 12345678901234567890123456789012345678901234567890}]}]\n");
     assert_eq!(ps.len(), 1);
     assert!(ps[0].1.contains("out of range"), "{}", ps[0].1);
+    // A number that fits is not "out of range", just not an integer.
+    let ps = invalid("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 80.0}]}]\n");
+    assert!(ps[0].1.contains("found a number"), "{}", ps[0].1);
 }
 
 #[test]

@@ -124,7 +124,7 @@ impl<'p> Ctx<'p> {
         match &node.value {
             Value::Int(i) => Some(*i),
             Value::Null => None,
-            Value::Float(f) if f.fract() == 0.0 => {
+            Value::Float(f) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
                 // Digits too many for 64 bits: an integer to YAML, out of range to the API.
                 self.invalid(node, path, format!("integer {f:e} is out of range"));
                 None
