@@ -75,7 +75,11 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     );
     if !loaded.problems.is_empty() {
         return Err(Failure::Input(
-            loaded.problems.into_iter().map(|p| p.error).collect(),
+            loaded
+                .problems
+                .into_iter()
+                .map(|p| name_command(p.error))
+                .collect(),
         ));
     }
     loaded.later_wins();
@@ -90,6 +94,21 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
         eprintln!("warning: {w}");
     }
     Ok(loaded)
+}
+
+/// The library's advice to render charts says `moat <command> -`: name the command run.
+fn name_command(mut e: InputError) -> InputError {
+    const PLACEHOLDER: &str = "moat <command> -";
+    if e.message.contains(PLACEHOLDER) {
+        // The subcommand is always the first argument (moat has no global options).
+        if let Some(cmd) = std::env::args()
+            .nth(1)
+            .filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase()))
+        {
+            e.message = e.message.replace(PLACEHOLDER, &format!("moat {cmd} -"));
+        }
+    }
+    e
 }
 
 /// `--strict`: every document not used (moat's own files next to the manifests aside) and
@@ -124,7 +143,7 @@ fn strict_errors(loaded: &Loaded) -> Vec<InputError> {
 
 /// Every document read but not used, counted by kind on one line (each listed with
 /// `--verbose`).
-fn report_unused(args: &InputArgs, loaded: &Loaded) {
+pub fn report_unused(args: &InputArgs, loaded: &Loaded) {
     let skipped = &loaded.cluster.skipped;
     if skipped.is_empty() {
         return;

@@ -159,7 +159,7 @@ fn a_chart_directory_is_refused_with_how_to_render_it() {
     let (out, err, code) = moat(&["matrix", &format!("{FIXTURES}/chart")]);
     assert_eq!(code, 2);
     assert_eq!(out, "");
-    assert_eq!(err, format!("error: {FIXTURES}/chart/Chart.yaml:1:1: a Helm chart, not manifests: moat reads rendered output; pipe it in: `helm template RELEASE {FIXTURES}/chart | moat <command> -`\n1 error(s) in the input; nothing was evaluated\n"));
+    assert_eq!(err, format!("error: {FIXTURES}/chart/Chart.yaml:1:1: a Helm chart, not manifests: moat reads rendered output; pipe it in: `helm template RELEASE {FIXTURES}/chart | moat matrix -`\n1 error(s) in the input; nothing was evaluated\n"));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn an_unrendered_template_is_refused_at_its_line() {
         "examples/three-tier/expect.yaml",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("deployment.yaml:4:9: unrendered Helm template `{{ .Release.Name }}`: moat reads rendered manifests; pipe them in: `helm template RELEASE CHART | moat <command> -`"), "{err}");
+    assert!(err.contains("deployment.yaml:4:9: unrendered Helm template `{{ .Release.Name }}`: moat reads rendered manifests; pipe them in: `helm template RELEASE CHART | moat check -`"), "{err}");
     assert!(
         err.contains("networkpolicy.yaml:1:1: unrendered Helm template"),
         "{err}"
@@ -185,7 +185,7 @@ fn a_kustomization_is_refused_with_how_to_build_it() {
         "explain", &dir, "--from", "prod/api", "--to", "prod/api", "--port", "80",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains(&format!("kustomization.yaml:1:1: a kustomization, not manifests: moat reads rendered output; pipe it in: `kustomize build {dir} | moat <command> -` (or `kubectl kustomize {dir}`)")), "{err}");
+    assert!(err.contains(&format!("kustomization.yaml:1:1: a kustomization, not manifests: moat reads rendered output; pipe it in: `kustomize build {dir} | moat explain -` (or `kubectl kustomize {dir}`)")), "{err}");
 }
 
 #[test]
