@@ -126,6 +126,9 @@ pub struct InputArgs {
     /// Also list skipped objects of kinds moat does not model.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Refuse the input (exit 2) when any document is not used or any warning is raised.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

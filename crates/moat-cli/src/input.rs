@@ -6,6 +6,7 @@ use std::sync::Arc;
 use moat::engine::Engine;
 use moat::error::InputError;
 use moat::load::{collect_files, load, read_source, LoadOptions, Loaded, Source, MAX_FILE_BYTES};
+use moat::model::SkipReason;
 
 use crate::cli::InputArgs;
 use crate::exit::Failure;
@@ -63,9 +64,7 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
     }
 }
 
-/// Read and load every PATH, keeping the load problems for the caller (lint reports them
-/// as findings); skipped objects are noted on stderr.
-pub fn load_all(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
+fn read_and_load(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
     let sources = read_sources(args)?;
     let loaded = load(
         &sources,
@@ -73,7 +72,30 @@ pub fn load_all(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
             default_namespace: args.namespace.clone(),
         },
     );
-    note_skipped(args, &loaded);
+    Ok((sources, loaded))
+}
+
+/// With `--strict`, refuse what was skipped or warned about; otherwise note it on stderr.
+fn strict_or_note(args: &InputArgs, loaded: &Loaded) -> Result<(), Failure> {
+    if args.strict {
+        let errors = strict_errors(loaded);
+        if !errors.is_empty() {
+            return Err(Failure::Input(errors));
+        }
+    }
+    report_unused(args, loaded);
+    for w in &loaded.warnings {
+        stderr!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Read and load every PATH, keeping the load problems for the caller (lint reports them
+/// as findings) and objects defined twice (lint reports those too). What was not used is
+/// noted on stderr, or refused with `--strict`.
+pub fn load_all(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
+    let (sources, loaded) = read_and_load(args)?;
+    strict_or_note(args, &loaded)?;
     Ok((sources, loaded))
 }
 
@@ -82,48 +104,98 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     load_strict_with_sources(args).map(|(_, loaded)| loaded)
 }
 
-/// [`load_strict`], also handing back the sources read (for code frames).
+/// [`load_strict`], also handing back the sources read (for code frames). Objects defined
+/// twice resolve as `kubectl apply` would (the later wins, with a warning). Warnings and the
+/// count of documents not used go to stderr; with `--strict` they refuse the input too.
 pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
-    let (sources, loaded) = load_all(args)?;
+    let (sources, mut loaded) = read_and_load(args)?;
     if !loaded.problems.is_empty() {
         return Err(Failure::Input(
-            loaded.problems.into_iter().map(|p| p.error).collect(),
+            loaded
+                .problems
+                .into_iter()
+                .map(|p| name_command(p.error))
+                .collect(),
         ));
     }
+    loaded.later_wins();
+    strict_or_note(args, &loaded)?;
     Ok((sources, loaded))
 }
 
-/// With --verbose, every skipped object; without, a count by kind.
-fn note_skipped(args: &InputArgs, loaded: &Loaded) {
+/// The library's advice to render charts says `moat <command> -`: name the command run.
+fn name_command(mut e: InputError) -> InputError {
+    const PLACEHOLDER: &str = "moat <command> -";
+    if e.message.contains(PLACEHOLDER) {
+        // The subcommand is always the first argument (moat has no global options).
+        if let Some(cmd) = std::env::args()
+            .nth(1)
+            .filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase()))
+        {
+            e.message = e.message.replace(PLACEHOLDER, &format!("moat {cmd} -"));
+        }
+    }
+    e
+}
+
+/// `--strict`: every document not used (moat's own files next to the manifests aside) and
+/// every warning is an error.
+fn strict_errors(loaded: &Loaded) -> Vec<InputError> {
+    let mut errors: Vec<InputError> = loaded
+        .cluster
+        .skipped
+        .iter()
+        .filter(|s| s.reason != SkipReason::MoatFile)
+        .map(|s| {
+            let name = if s.name.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", s.name)
+            };
+            InputError::new(
+                Some(s.span.clone()),
+                "",
+                format!("{}{name} is not used (--strict)", s.label()),
+            )
+        })
+        .collect();
+    errors.extend(
+        loaded
+            .warnings
+            .iter()
+            .map(|w| InputError::new(w.span.clone(), "", format!("{} (--strict)", w.message))),
+    );
+    errors
+}
+
+/// Every document read but not used, counted by kind on one line (each listed with
+/// `--verbose`).
+pub fn report_unused(args: &InputArgs, loaded: &Loaded) {
+    let skipped = &loaded.cluster.skipped;
+    if skipped.is_empty() {
+        return;
+    }
     if args.verbose {
-        for s in &loaded.cluster.skipped {
-            stderr!(
-                "skipped: {} {} {} ({})",
-                s.api_version,
-                s.kind,
-                s.name,
-                s.span
-            );
+        for s in skipped {
+            let mut line = format!("skipped: {}: {}", s.span, s.label());
+            if !s.name.is_empty() {
+                line.push(' ');
+                line.push_str(&s.name);
+            }
+            if !s.api_version.is_empty() && s.reason != SkipReason::UnknownApiVersion {
+                line.push_str(&format!(" ({})", s.api_version));
+            }
+            stderr!("{line}");
         }
         return;
     }
-    let mut skipped = loaded.cluster.skipped_by_kind();
-    // Files that are not Kubernetes objects (expectations, values) are expected in a tree.
-    skipped.remove(moat::load::NOT_AN_OBJECT);
-    if !skipped.is_empty() {
-        let parts: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let n: usize = skipped.values().sum();
-        let kinds = if skipped.len() == 1 {
-            "a kind"
-        } else {
-            "kinds"
-        };
-        stderr!(
-            "note: skipped {} of {kinds} moat does not model: {} (--verbose lists them)",
-            count(n, "object"),
-            parts.join(", ")
-        );
-    }
+    let by_kind = loaded.cluster.skipped_by_kind();
+    let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    stderr!(
+        "note: {} not used: {} (--verbose lists them)",
+        count(skipped.len(), "document"),
+        parts.join(", ")
+    );
 }
 
 pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
@@ -131,8 +203,7 @@ pub fn engine(args: &InputArgs) -> Result<Engine, Failure> {
     Ok(engine_from(args, loaded))
 }
 
-/// Compile what was loaded (its skipped objects were noted by `load_all`), noting what the
-/// tiers cannot decide offline.
+/// Compile what was loaded, noting what the tiers cannot decide offline.
 pub fn engine_from(_args: &InputArgs, loaded: Loaded) -> Engine {
     let engine = Engine::new(loaded.cluster);
     for caveat in engine.tier_caveats() {

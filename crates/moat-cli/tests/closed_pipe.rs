@@ -131,7 +131,7 @@ fn closed_stdout_keeps_stderr_notes() {
     assert_eq!(code, 0);
     assert_eq!(
         stderr,
-        "note: skipped 1 object of a kind moat does not model: 1 ConfigMap (--verbose lists them)\n"
+        "note: 1 document not used: 1 ConfigMap (--verbose lists them)\n"
     );
 }
 

@@ -22,7 +22,7 @@ fn every_command_that_reads_manifests_has_the_shared_input_flags() {
 fn verbose_lists_skipped_objects_in_every_command() {
     let d = three_tier_with_configmap("verbose");
     let p = d.str();
-    let listed = format!("skipped: v1 ConfigMap settings ({p}/cm.yaml:1:1)");
+    let listed = format!("skipped: {p}/cm.yaml:1:1: ConfigMap settings (v1)");
     let runs: Vec<Vec<&str>> = vec![
         vec![
             "check",
@@ -55,7 +55,7 @@ fn verbose_lists_skipped_objects_in_every_command() {
         let quiet: Vec<&str> = args.iter().copied().filter(|a| *a != "-v").collect();
         let (_, err, _) = moat(&quiet);
         assert!(
-            err.contains("note: skipped 1 object of a kind moat does not model: 1 ConfigMap (--verbose lists them)"),
+            err.contains("note: 1 document not used: 1 ConfigMap (--verbose lists them)"),
             "{quiet:?}:\n{err}"
         );
         assert!(!err.contains("skipped: "), "{quiet:?}:\n{err}");

@@ -154,6 +154,7 @@ fn load_manifests(args: &GenArgs, paths: &[PathBuf]) -> Result<moat::model::Clus
         paths: paths.to_vec(),
         namespace: args.namespace.clone(),
         verbose: args.verbose,
+        strict: false,
     };
     Ok(input::load_strict(&input)?.cluster)
 }

@@ -24,6 +24,7 @@ pub fn run(args: &ReportArgs) -> Result<i32, Failure> {
     let for_lint = Loaded {
         cluster: loaded.cluster.clone(),
         problems: Vec::new(),
+        warnings: Vec::new(),
         documents: loaded.documents,
     };
     let engine = input::engine_from(&args.input, loaded);

@@ -2,6 +2,7 @@
 //! each with its position and field path.
 
 use super::problem::{ObjectRef, Problem, ProblemKind};
+use super::warning::{Warning, WarningKind};
 use crate::error::InputError;
 use crate::model::Labels;
 use crate::yaml::{Node, Value};
@@ -11,6 +12,8 @@ pub(crate) struct Ctx<'p> {
     pub object: Option<ObjectRef>,
     /// Problems recorded for the current object (to refuse just that object).
     pub count: usize,
+    /// What was noticed without being wrong; the loader collects these after each document.
+    pub warnings: Vec<Warning>,
 }
 
 impl<'p> Ctx<'p> {
@@ -19,7 +22,16 @@ impl<'p> Ctx<'p> {
             problems,
             object: None,
             count: 0,
+            warnings: Vec::new(),
         }
+    }
+
+    pub fn warn(&mut self, kind: WarningKind, node: &Node, msg: impl Into<String>) {
+        self.warnings.push(Warning {
+            kind,
+            span: Some(node.span.clone()),
+            message: msg.into(),
+        });
     }
 
     pub fn report(&mut self, kind: ProblemKind, node: &Node, path: &str, msg: impl Into<String>) {
@@ -150,6 +162,11 @@ impl<'p> Ctx<'p> {
         match &node.value {
             Value::Int(i) => Some(*i),
             Value::Null => None,
+            Value::Float(f) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
+                // Digits too many for 64 bits: an integer to YAML, out of range to the API.
+                self.invalid(node, path, format!("integer {f:e} is out of range"));
+                None
+            }
             _ => {
                 self.wrong_type(node, path, "an integer");
                 None

@@ -1,23 +1,18 @@
-//! From documents to model objects: kind dispatch, `List` unwrapping, workloads, pods,
-//! services and namespaces.
+//! From objects to the model: kind dispatch, workloads, pods, services and namespaces.
+//! (Documents and lists become objects in `lists`.)
 
 use std::net::IpAddr;
 
 use super::cluster_policy;
 use super::decode::{index, join, Ctx};
-use super::policy;
 use super::problem::{ObjectRef, ProblemKind};
+use super::warning::WarningKind;
+use super::{meta, policy};
 use crate::model::{
     Cluster, ClusterPolicyKind, ContainerPort, Endpoint, EndpointKind, Labels, Owner, Protocol,
-    Service, ServicePort, SkippedObject, TargetPort,
+    Service, ServicePort, SkipReason, TargetPort,
 };
 use crate::yaml::{Node, Value};
-
-/// The kind under which documents that are not Kubernetes objects are counted.
-pub const NOT_AN_OBJECT: &str = "(not a Kubernetes object)";
-
-/// Deepest `List` nesting followed.
-const MAX_LIST_DEPTH: usize = 8;
 
 pub(crate) struct Loader<'c> {
     pub cluster: &'c mut Cluster,
@@ -25,42 +20,10 @@ pub(crate) struct Loader<'c> {
 }
 
 impl Loader<'_> {
-    pub fn document(&mut self, ctx: &mut Ctx, doc: &Node, depth: usize) {
-        ctx.object = None;
-        let Some(doc) = ctx.map(doc, "") else { return };
-        let kind = doc.get("kind").and_then(|n| ctx.string(n, "kind"));
-        let api_version = doc
-            .get("apiVersion")
-            .and_then(|n| ctx.string(n, "apiVersion"))
-            .unwrap_or_default();
-        let Some(kind) = kind else {
-            if api_version.is_empty() {
-                // Neither apiVersion nor kind: not a Kubernetes object at all (a values file,
-                // an expectations file next to the manifests). Skipped and counted.
-                self.cluster.skipped.push(SkippedObject {
-                    api_version,
-                    kind: NOT_AN_OBJECT.to_string(),
-                    name: String::new(),
-                    span: doc.span.clone(),
-                });
-            } else {
-                ctx.report(ProblemKind::Syntax, doc, "kind", "`kind` is missing");
-            }
-            return;
-        };
-        let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-        if kind.ends_with("List") && doc.get("items").is_some() {
-            if depth >= MAX_LIST_DEPTH {
-                ctx.report(ProblemKind::Syntax, doc, "items", "Lists nested too deeply");
-                return;
-            }
-            if let Some(items) = doc.get("items") {
-                for item in ctx.seq(items, "items").iter() {
-                    self.document(ctx, item, depth + 1);
-                }
-            }
-            return;
-        }
+    /// One object whose kind and apiVersion are known (from the document itself, or from the
+    /// typed list holding it): modeled kinds go into the cluster, others are counted.
+    pub fn object(&mut self, ctx: &mut Ctx, doc: &Node, kind: String, api_version: String) {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", &api_version));
         let meta = doc.get("metadata").and_then(|m| ctx.map(m, "metadata"));
         let name = meta
             .and_then(|m| m.get("name"))
@@ -94,12 +57,11 @@ impl Loader<'_> {
                 )
         );
         if !modeled {
-            self.cluster.skipped.push(SkippedObject {
-                api_version,
-                kind,
-                name: name.unwrap_or_default(),
-                span: doc.span.clone(),
-            });
+            self.skip(doc, api_version, kind, name, SkipReason::NotModeled);
+            return;
+        }
+        if !meta::served(group, version, &kind) {
+            self.skip(doc, api_version, kind, name, SkipReason::UnknownApiVersion);
             return;
         }
         let Some(name) = name else {
@@ -119,6 +81,9 @@ impl Loader<'_> {
             namespace: (!cluster_scoped).then(|| namespace.clone()),
             name: name.clone(),
         });
+        if let Some(meta) = meta {
+            meta::check(ctx, meta, &kind, &name);
+        }
         if let Some(k) = cluster_policy_kind {
             if let Some(p) =
                 cluster_policy::decode(ctx, k, &api_version, name, labels, annotations, doc)
@@ -129,6 +94,17 @@ impl Loader<'_> {
         }
         match kind.as_str() {
             "Namespace" => {
+                let first = self
+                    .cluster
+                    .find_namespace(&name)
+                    .and_then(|id| self.cluster.namespaces[id].span.clone());
+                if let Some(first) = first {
+                    ctx.warn(
+                        WarningKind::Duplicate,
+                        doc,
+                        format!("Namespace {name} is defined again (first at {first}): the later one is used, as kubectl apply would"),
+                    );
+                }
                 self.cluster
                     .declare_namespace(&name, labels, doc.span.clone());
             }
@@ -202,11 +178,14 @@ impl Loader<'_> {
                     );
                     return;
                 };
-                let tlabels = template
-                    .get("metadata")
-                    .and_then(|m| m.get("labels"))
-                    .map(|n| ctx.string_map(n, &format!("{tpath}.metadata.labels")))
+                let tlabels_node = template.get("metadata").and_then(|m| m.get("labels"));
+                let tlabels_path = format!("{tpath}.metadata.labels");
+                let tlabels = tlabels_node
+                    .map(|n| ctx.string_map(n, &tlabels_path))
                     .unwrap_or_default();
+                if let Some(n) = tlabels_node {
+                    meta::check_labels(ctx, n, &tlabels_path);
+                }
                 let tspec_path = format!("{tpath}.spec");
                 let tspec = template.get("spec").and_then(|s| ctx.map(s, &tspec_path));
                 let replicas = u32::try_from(replicas.max(0)).unwrap_or(u32::MAX);
@@ -317,8 +296,14 @@ impl Loader<'_> {
                 for (i, p) in ctx.seq(list, "spec.ports").iter().enumerate() {
                     let path = index("spec.ports", i);
                     let Some(p) = ctx.map(p, &path) else { continue };
-                    let port = p.get("port").and_then(|n| ctx.int(n, &join(&path, "port")));
-                    let Some(port) = port.and_then(|v| u16::try_from(v).ok()) else {
+                    let port_node = p.get("port");
+                    let port = port_node.and_then(|n| ctx.int(n, &join(&path, "port")));
+                    let Some(port) = port.and_then(|v| u16::try_from(v).ok().filter(|&v| v > 0))
+                    else {
+                        if let (Some(v), Some(n)) = (port, port_node) {
+                            let msg = format!("port {v} is out of range 1-65535");
+                            ctx.invalid(n, &join(&path, "port"), msg);
+                        }
                         continue;
                     };
                     let protocol = p
@@ -399,7 +384,9 @@ fn container_port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<ContainerPor
     })
 }
 
-/// The controller owner of a Pod, as `kubectl get pods -o yaml` prints it.
+/// The controller owner of a Pod, as `kubectl get pods -o yaml` prints it. A reference
+/// without `kind` (hand-written fixtures) still names the controller: its kind is inferred
+/// from the labels its controller sets, with a warning.
 fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
     let refs = meta?.get("ownerReferences")?;
     let refs = ctx.seq(refs, "metadata.ownerReferences");
@@ -412,8 +399,37 @@ fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
             )
         })
         .or_else(|| refs.first())?;
-    let kind = controller.get("kind")?.as_str()?.to_string();
     let name = controller.get("name")?.as_str()?.to_string();
+    let has_api = controller
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some();
+    let kind = match controller.get("kind").and_then(Node::as_str) {
+        Some(k) => {
+            if !has_api {
+                ctx.warn(
+                    WarningKind::OwnerReference,
+                    controller,
+                    format!("ownerReference `{name}` has no apiVersion (the API server requires one); its kind {k} is used"),
+                );
+            }
+            k.to_string()
+        }
+        None => {
+            let (kind, why) = infer_owner_kind(labels, &name);
+            let missing = if has_api {
+                "kind"
+            } else {
+                "kind or apiVersion"
+            };
+            ctx.warn(
+                WarningKind::OwnerReference,
+                controller,
+                format!("ownerReference `{name}` has no {missing}: its controller is taken as {kind} ({why})"),
+            );
+            kind.to_string()
+        }
+    };
     let deployment = if kind == "ReplicaSet" {
         labels
             .get("pod-template-hash")
@@ -427,6 +443,28 @@ fn owner(ctx: &mut Ctx, meta: Option<&Node>, labels: &Labels) -> Option<Owner> {
         name,
         deployment,
     })
+}
+
+/// The kind of a Pod's controller from the labels each controller puts on its Pods.
+fn infer_owner_kind(labels: &Labels, name: &str) -> (&'static str, &'static str) {
+    let has = |k: &str| labels.contains_key(k);
+    if labels
+        .get("pod-template-hash")
+        .is_some_and(|h| name.ends_with(&format!("-{h}")))
+    {
+        ("ReplicaSet", "its pod-template-hash label")
+    } else if has("statefulset.kubernetes.io/pod-name") {
+        (
+            "StatefulSet",
+            "its statefulset.kubernetes.io/pod-name label",
+        )
+    } else if has("batch.kubernetes.io/job-name") || has("job-name") {
+        ("Job", "its job-name label")
+    } else if has("controller-revision-hash") {
+        ("DaemonSet", "its controller-revision-hash label")
+    } else {
+        ("controller", "no label tells which kind")
+    }
 }
 
 fn pod_ips(ctx: &mut Ctx, doc: &Node) -> Vec<IpAddr> {

@@ -260,6 +260,10 @@ fn port(ctx: &mut Ctx, node: &Node, path: &str) -> Option<PolicyPort> {
                     return None;
                 }
             },
+            Value::Float(f) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
+                ctx.invalid(n, &pp, format!("port {f:e} is out of range 1-65535"));
+                return None;
+            }
             Value::Str(s) => {
                 if let Some(e) = port_name_error(s) {
                     ctx.invalid(n, &pp, e);

@@ -11,13 +11,48 @@ use super::policy::NetworkPolicy;
 use super::service::Service;
 use crate::source::Span;
 
-/// An object of a kind moat does not model; counted, listed with `--verbose`.
+/// A document or list item that was read but not used; counted, listed with `--verbose`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedObject {
     pub api_version: String,
+    /// The kind as written (control characters escaped), or a description in parentheses
+    /// for documents that have none.
     pub kind: String,
     pub name: String,
     pub span: Span,
+    pub reason: SkipReason,
+}
+
+/// Why a document was not used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// A Kubernetes kind moat does not model (ConfigMap, an unknown `WidgetList`'s items).
+    NotModeled,
+    /// A modeled kind under an apiVersion the API server does not serve (`networking.k8s.io/v2`).
+    UnknownApiVersion,
+    /// A list item with no kind, in a `List` that does not give one.
+    NoKind,
+    /// A document that is not a mapping (a bare string or list).
+    NotAMapping,
+    /// A mapping with neither apiVersion nor kind (a values file).
+    NotAnObject,
+    /// One of moat's own files (expectations, intent) next to the manifests.
+    MoatFile,
+}
+
+impl SkippedObject {
+    /// What the object is counted as: its kind, qualified by why it was skipped.
+    pub fn label(&self) -> String {
+        match self.reason {
+            SkipReason::UnknownApiVersion if self.api_version.is_empty() => {
+                format!("{} (no apiVersion)", self.kind)
+            }
+            SkipReason::UnknownApiVersion => {
+                format!("{} (unknown apiVersion {})", self.kind, self.api_version)
+            }
+            _ => self.kind.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -91,11 +126,11 @@ impl Cluster {
             })
     }
 
-    /// Skipped objects counted by kind.
-    pub fn skipped_by_kind(&self) -> BTreeMap<&str, usize> {
+    /// Skipped objects counted by [`SkippedObject::label`].
+    pub fn skipped_by_kind(&self) -> BTreeMap<String, usize> {
         let mut m = BTreeMap::new();
         for s in &self.skipped {
-            *m.entry(s.kind.as_str()).or_insert(0) += 1;
+            *m.entry(s.label()).or_insert(0) += 1;
         }
         m
     }

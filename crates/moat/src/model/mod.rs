@@ -12,7 +12,7 @@ mod port;
 mod selector;
 mod service;
 
-pub use cluster::{Cluster, SkippedObject};
+pub use cluster::{Cluster, SkipReason, SkippedObject};
 pub use cluster_policy::{
     Action, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyKind, ClusterPort,
     ClusterRule, ClusterTier, Subject,

@@ -172,9 +172,10 @@ impl Prepared<'_, '_> {
 fn totals(engine: &Engine, r: &Report) -> Totals {
     let cluster = engine.cluster();
     let mut skipped = std::collections::BTreeMap::new();
-    for (k, n) in cluster.skipped_by_kind() {
-        if k != crate::load::NOT_AN_OBJECT {
-            skipped.insert(k.to_string(), n as u32);
+    // moat's own files next to the manifests (expectations, intents) are not skipped input.
+    for s in &cluster.skipped {
+        if s.reason != crate::model::SkipReason::MoatFile {
+            *skipped.entry(s.label()).or_insert(0u32) += 1;
         }
     }
     let mut findings = SeverityCounts::default();

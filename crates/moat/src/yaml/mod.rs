@@ -5,4 +5,7 @@ mod parse;
 pub mod write;
 
 pub use node::{Node, Value};
-pub use parse::{documents, parse_stream, DocResult, MAX_DEPTH, MAX_NODES_PER_DOCUMENT};
+pub use parse::{
+    documents, parse_document, parse_stream, split_documents, DocResult, ALIAS_ALLOWANCE,
+    ALIAS_FACTOR, MAX_DEPTH,
+};

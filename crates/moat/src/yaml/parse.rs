@@ -2,7 +2,10 @@
 //!
 //! Documents are split at `---` lines and parsed one by one so that a syntax error in one
 //! document does not hide the errors (or the objects) of the others. Alias expansion is
-//! bounded, so a "billion laughs" input is an error rather than an out-of-memory.
+//! bounded by what aliases add against what was written, so a "billion laughs" input is an
+//! error rather than an out-of-memory while an alias-free document of any size loads.
+//! Control characters are refused where they are written, as the Kubernetes YAML decoder
+//! does.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,8 +17,10 @@ use super::node::{Node, Value};
 use crate::error::InputError;
 use crate::source::Span;
 
-/// Largest number of nodes one document may expand to (aliases included).
-pub const MAX_NODES_PER_DOCUMENT: usize = 2_000_000;
+/// Nodes that aliases may add to a document beyond [`ALIAS_FACTOR`] times the nodes written.
+pub const ALIAS_ALLOWANCE: usize = 100_000;
+/// How many times its written size a document may grow through aliases.
+pub const ALIAS_FACTOR: usize = 10;
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 256;
 
@@ -37,8 +42,9 @@ pub fn documents<'t>(file: &Arc<str>, text: &'t str) -> impl Iterator<Item = Doc
 }
 
 /// Split at document markers: lines that are `---` (optionally followed by a space and
-/// content) at column 0. Returns each chunk with the number of lines before it.
-fn split_documents(text: &str) -> Vec<(u32, &str)> {
+/// content) at column 0. Returns each chunk with the number of lines before it; each can be
+/// given to [`parse_document`] independently (in parallel).
+pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut chunks = Vec::new();
     let mut start = 0usize;
     let mut start_line = 0u32;
@@ -58,7 +64,18 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
     chunks
 }
 
-fn parse_document(file: &Arc<str>, chunk: &str, line_offset: u32) -> DocResult {
+/// Parse one chunk of [`split_documents`]; positions count `line_offset` lines before it.
+pub fn parse_document(file: &Arc<str>, chunk: &str, line_offset: u32) -> DocResult {
+    if let Some((line, col, c)) = control_character(chunk) {
+        return Err(InputError::new(
+            Some(Span::new(file.clone(), line + line_offset, col)),
+            "",
+            format!(
+                "control character {} is not allowed in YAML (write it escaped in a double-quoted string)",
+                c.escape_unicode()
+            ),
+        ));
+    }
     let mut builder = Builder::new(file.clone(), line_offset);
     let mut parser = Parser::new_from_str(chunk);
     if let Err(e) = parser.load(&mut builder, true) {
@@ -76,6 +93,28 @@ fn parse_document(file: &Arc<str>, chunk: &str, line_offset: u32) -> DocResult {
     Ok(first)
 }
 
+/// The first character the YAML decoder of Kubernetes refuses (C0 controls other than tab,
+/// line feed and carriage return, DEL, C1 controls other than NEL, U+FFFE and U+FFFF), with
+/// its 1-based line and column in `text`.
+fn control_character(text: &str) -> Option<(u32, u32, char)> {
+    let bytes = text.as_bytes();
+    let bad_at = bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1F | 0x7F => true,
+        0xC2 => bytes
+            .get(i + 1)
+            .is_some_and(|&n| (0x80..=0x9F).contains(&n) && n != 0x85),
+        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    })?;
+    let before = &text[..bad_at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let col = text[line_start..bad_at].chars().count() as u32 + 1;
+    let c = text[bad_at..].chars().next()?;
+    Some((line, col, c))
+}
+
 enum Frame {
     Seq(Vec<Node>, Span, usize),
     Map(Vec<(Node, Node)>, Span, usize, Option<Node>),
@@ -85,9 +124,15 @@ struct Builder {
     file: Arc<str>,
     line_offset: u32,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their sizes (in nodes).
+    anchors: HashMap<usize, (Node, usize)>,
     docs: Vec<Option<Node>>,
-    nodes: usize,
+    /// Nodes written in the text (one per scalar, sequence and mapping event).
+    written: usize,
+    /// Nodes added by expanding aliases.
+    aliased: usize,
+    /// Size of each open collection so far, to know an anchored collection's size.
+    sizes: Vec<usize>,
     error: Option<InputError>,
 }
 
@@ -99,7 +144,9 @@ impl Builder {
             stack: Vec::new(),
             anchors: HashMap::new(),
             docs: Vec::new(),
-            nodes: 0,
+            written: 0,
+            aliased: 0,
+            sizes: Vec::new(),
             error: None,
         }
     }
@@ -119,23 +166,16 @@ impl Builder {
         }
     }
 
-    fn push_value(&mut self, node: Node, anchor: usize) {
+    /// `size` is the number of nodes in `node` (1 for a scalar).
+    fn push_value(&mut self, node: Node, anchor: usize, size: usize) {
         if self.error.is_some() {
             return;
         }
-        self.nodes += node.size();
-        if self.nodes > MAX_NODES_PER_DOCUMENT {
-            let span = node.span.clone();
-            self.fail(
-                span,
-                format!(
-                    "document expands to more than {MAX_NODES_PER_DOCUMENT} nodes (alias expansion bomb?)"
-                ),
-            );
-            return;
+        if let Some(parent) = self.sizes.last_mut() {
+            *parent += size;
         }
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(Some(node)),
@@ -205,6 +245,8 @@ impl MarkedEventReceiver for Builder {
                     self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
                 }
+                self.written += 1;
+                self.sizes.push(1);
                 self.stack.push(Frame::Seq(Vec::new(), span, anchor));
             }
             Event::MappingStart(anchor, _) => {
@@ -212,9 +254,12 @@ impl MarkedEventReceiver for Builder {
                     self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
                 }
+                self.written += 1;
+                self.sizes.push(1);
                 self.stack.push(Frame::Map(Vec::new(), span, anchor, None));
             }
             Event::SequenceEnd => {
+                let size = self.sizes.pop().unwrap_or(1);
                 if let Some(Frame::Seq(items, span, anchor)) = self.stack.pop() {
                     // The parser marks a block collection where its first token ends; the
                     // first item is where a reader sees it begin.
@@ -225,10 +270,12 @@ impl MarkedEventReceiver for Builder {
                             span,
                         },
                         anchor,
+                        size,
                     );
                 }
             }
             Event::MappingEnd => {
+                let size = self.sizes.pop().unwrap_or(1);
                 if let Some(Frame::Map(entries, span, anchor, _)) = self.stack.pop() {
                     let span = entries.first().map(|(k, _)| k.span.clone()).unwrap_or(span);
                     self.push_value(
@@ -237,6 +284,7 @@ impl MarkedEventReceiver for Builder {
                             span,
                         },
                         anchor,
+                        size,
                     );
                 }
             }
@@ -255,13 +303,26 @@ impl MarkedEventReceiver for Builder {
                 } else {
                     Value::Str(text)
                 };
-                self.push_value(Node { value, span }, anchor);
+                self.written += 1;
+                self.push_value(Node { value, span }, anchor, 1);
             }
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(node) => {
+                Some((node, size)) => {
+                    let size = *size;
+                    self.aliased += size;
+                    let budget = ALIAS_ALLOWANCE + ALIAS_FACTOR * self.written;
+                    if self.aliased > budget {
+                        let msg = format!(
+                            "aliases expand this document to more than {} nodes from {} written (an alias expansion bomb?)",
+                            self.aliased + self.written,
+                            self.written
+                        );
+                        self.fail(span, msg);
+                        return;
+                    }
                     let mut node = node.clone();
                     node.span = span;
-                    self.push_value(node, 0);
+                    self.push_value(node, 0, size);
                 }
                 None => self.fail(span, "alias to an unknown anchor".to_string()),
             },
