@@ -17,6 +17,8 @@ fn main() {
         cli::Command::Matrix(args) => cmd::matrix::run(&args),
         cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Gen(args) => cmd::gen::run(&args),
+        cli::Command::Recommend(args) => cmd::recommend::run(&args),
+        cli::Command::ExplainDrops(args) => cmd::explain_drops::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod engine;
 pub mod error;
+pub mod flows;
 pub mod gen;
 pub mod lint;
 pub mod load;

@@ -27,6 +27,9 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     if args.kyverno {
         return run_kyverno(args);
     }
+    if args.monitoring {
+        return run_monitoring(args);
+    }
     if args.intents.is_empty() {
         return Err(bad("no intent file given (try `moat gen --help`)".into()));
     }
@@ -84,6 +87,24 @@ fn run_draft(args: &GenArgs) -> Result<i32, Failure> {
     Ok(0)
 }
 
+fn run_monitoring(args: &GenArgs) -> Result<i32, Failure> {
+    if !args.intents.is_empty() {
+        return Err(bad(
+            "--monitoring writes a PrometheusRule: give no INTENT with it".into(),
+        ));
+    }
+    let text = moat::gen::prometheus_rule(&args.rule_namespace);
+    match &args.output {
+        Some(dir) => {
+            let path = dir.join("prometheusrule.yaml");
+            write_all(&[(path.clone(), text)], args.force)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print_out(&text)?,
+    }
+    Ok(0)
+}
+
 fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
     let (dns, files) = if args.intents.is_empty() {
         (Dns::default(), Vec::new())
@@ -110,7 +131,7 @@ fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
     Ok(0)
 }
 
-fn print_out(text: &str) -> Result<(), Failure> {
+pub(crate) fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`moat gen ... | head`) is not an input error worth reporting.
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -153,7 +174,7 @@ fn load_manifests(paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
 }
 
 /// Check every target first (so a refusal writes nothing), then write each atomically.
-fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
+pub(crate) fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
     let mut errors = Vec::new();
     for (path, _) in outputs {
         if let Err(e) = may_write(path, force) {
