@@ -74,8 +74,15 @@ pub fn summary_text(r: &Recommendation) -> String {
             out.push_str(&format!("  {n:>6}  {why}\n"));
         }
     }
-    for (pod, n) in &s.unknown_pods {
+    const LISTED: usize = 20;
+    for (pod, n) in s.unknown_pods.iter().take(LISTED) {
         out.push_str(&format!("  not in the manifests: {pod} ({n} flows)\n"));
+    }
+    if s.unknown_pods.len() > LISTED {
+        out.push_str(&format!(
+            "  ... and {} more pods not in the manifests\n",
+            s.unknown_pods.len() - LISTED
+        ));
     }
     for m in &s.service_ports {
         out.push_str(&format!("service port mapped to the pod's port: {m}\n"));

@@ -229,7 +229,7 @@ impl<'e> DropCollector<'e> {
                     },
                 ),
                 (_, _, None) => {
-                    d.verdict = "not TCP, UDP or SCTP: NetworkPolicy allows or denies all of it with the connection's other traffic; not evaluated".into();
+                    d.verdict = "not TCP, UDP or SCTP (ICMP): NetworkPolicy ports cannot name it and CNIs differ; not evaluated".into();
                 }
                 _ => {
                     d.verdict = "an end is not in the manifests (the node, or an unknown pod): not evaluated".into();

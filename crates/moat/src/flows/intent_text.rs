@@ -22,7 +22,8 @@ fn port_text(p: &Port) -> String {
 }
 
 fn declared(ports: &[DeclaredPort]) -> String {
-    let items: Vec<String> = ports.iter().map(|p| scalar(&p.to_string())).collect();
+    // `8080`, `http:8080`, `53/UDP`: plain YAML as the intent format writes them.
+    let items: Vec<String> = ports.iter().map(ToString::to_string).collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -46,7 +47,7 @@ fn reference(plan: &Plan, ns: &str, p: &Party) -> String {
 pub fn intent_text(rec: &Recommendation) -> String {
     let plan = &rec.plan;
     let mut out = format!(
-        "{MANAGED_MARKER} recommend from {}: an intent allowing exactly the observed connections\n# Review it, then `moat gen` this file to write the policies.\n",
+        "{MANAGED_MARKER} from {} (moat recommend): an intent allowing exactly the observed connections\n# Review it, then `moat gen` this file to write the policies.\n",
         plan.files.join(", ")
     );
     match &plan.dns {

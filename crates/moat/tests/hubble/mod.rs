@@ -792,15 +792,3 @@ pub fn seed_001() -> String {
     log.raw("this line is not JSON");
     log.text()
 }
-
-/// `n` lines of a busy cluster for benchmarks: the three-tier traffic, repeated.
-pub fn bulk(n: usize) -> String {
-    let one = three_tier();
-    let lines: Vec<&str> = one.lines().collect();
-    let mut out = String::with_capacity(n * 1200);
-    for i in 0..n {
-        out.push_str(lines[i % lines.len()]);
-        out.push('\n');
-    }
-    out
-}
