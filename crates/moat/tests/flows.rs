@@ -440,3 +440,126 @@ fn explain_drops_on_seed_001_names_the_policies_the_nearest_rule_and_the_drift()
         .iter()
         .all(|d| d.to != "production/database" || d.from != "production/api"));
 }
+
+/// Pods as `kubectl get pods -o yaml` prints them: two replicas of a Deployment (owned by
+/// its ReplicaSet) and a client, each with its IP.
+const LIVE_PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7d8f9b6c4d-aaaaa\n  namespace: shop\n  labels: {app: web, pod-template-hash: 7d8f9b6c4d}\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d8f9b6c4d, controller: true, uid: u1}]\nspec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}\nstatus: {podIP: 10.1.0.11}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7d8f9b6c4d-bbbbb\n  namespace: shop\n  labels: {app: web, pod-template-hash: 7d8f9b6c4d}\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d8f9b6c4d, controller: true, uid: u1}]\nspec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}\nstatus: {podIP: 10.1.0.12}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client-6d4f5b7c8-ccccc\n  namespace: shop\n  labels: {app: client, pod-template-hash: 6d4f5b7c8}\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: client-6d4f5b7c8, controller: true, uid: u2}]\nspec: {containers: [{name: c, image: busybox}]}\nstatus: {podIP: 10.1.0.21}\n";
+
+fn tcp_line(src: (&str, &str), dst: (&str, &str), port: u16) -> String {
+    format!(
+        r#"{{"flow":{{"verdict":"FORWARDED","IP":{{"source":"{}","destination":"{}"}},"l4":{{"TCP":{{"source_port":40001,"destination_port":{port},"flags":{{"SYN":true}}}}}},"source":{{"namespace":"shop","pod_name":"{}"}},"destination":{{"namespace":"shop","pod_name":"{}"}},"traffic_direction":"EGRESS","is_reply":false}}}}"#,
+        src.1, dst.1, src.0, dst.0
+    )
+}
+
+#[test]
+fn replicas_fold_into_their_workload_by_owner() {
+    let e = engine(&[Source {
+        name: Arc::from("pods.yaml"),
+        text: LIVE_PODS.to_string(),
+    }]);
+    let client = ("client-6d4f5b7c8-ccccc", "10.1.0.21");
+    let log = [
+        tcp_line(client, ("web-7d8f9b6c4d-aaaaa", "10.1.0.11"), 8080),
+        tcp_line(client, ("web-7d8f9b6c4d-bbbbb", "10.1.0.12"), 8080),
+    ]
+    .join("\n");
+    let (rec, _) = recommend(&e, &log, RecommendOptions::default());
+    assert_eq!(rec.allowed.len(), 1, "{:?}", rec.allowed);
+    assert_eq!(
+        (rec.allowed[0].from.as_str(), rec.allowed[0].to.as_str()),
+        ("shop/client", "shop/web")
+    );
+    assert_eq!(rec.allowed[0].count, 2);
+    let names: Vec<&str> = rec.plan.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["client", "web"]);
+    // pod-template-hash is no part of a selector.
+    let web = &rec.plan.services[1];
+    assert_eq!(web.selector.keys().collect::<Vec<_>>(), vec!["app"]);
+}
+
+#[test]
+fn a_workload_without_labels_is_named_and_its_flows_are_not_allowed() {
+    let manifests = "apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: shop}\nspec: {containers: [{name: c, image: busybox}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}\n";
+    let e = engine(&[Source {
+        name: Arc::from("m.yaml"),
+        text: manifests.to_string(),
+    }]);
+    let (rec, _) = recommend(
+        &e,
+        &tcp_line(("bare", "10.0.0.1"), ("web", "10.0.0.2"), 80),
+        RecommendOptions::default(),
+    );
+    assert!(rec.allowed.is_empty());
+    assert_eq!(
+        rec.summary.skipped.get(moat::flows::SKIP_UNSELECTABLE),
+        Some(&1)
+    );
+    assert!(
+        rec.summary.warnings[0].contains("shop/bare (Pod) has no labels"),
+        "{:?}",
+        rec.summary.warnings
+    );
+}
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    use hubble::{End, Log, Pod, BACKEND_A, COREDNS_A, DATABASE, FRONTEND_A, INGRESS, PROMETHEUS};
+
+    const PODS: [(Pod, &str); 5] = [
+        (FRONTEND_A, "production/frontend"),
+        (BACKEND_A, "production/backend"),
+        (DATABASE, "production/database"),
+        (INGRESS, "ingress-nginx/ingress-nginx-controller"),
+        (PROMETHEUS, "monitoring/prometheus"),
+    ];
+    const PORTS: [u16; 4] = [80, 443, 5432, 8080];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever connections are observed, the recommended policies allow exactly
+        /// those among the workloads (on the ports seen), and DNS wherever it was used.
+        #[test]
+        fn recommended_policies_allow_exactly_what_was_observed(
+            picks in proptest::collection::btree_set((0usize..5, 0usize..5, 0usize..4), 1..10),
+            dns_from in proptest::collection::btree_set(0usize..5, 0..3),
+        ) {
+            let mut log = Log::new(7);
+            let tcp = hubble::L4::Tcp { syn: true, ack: false };
+            let observed: BTreeSet<(usize, usize, u16)> = picks
+                .iter()
+                .filter(|(a, b, _)| a != b)
+                .map(|&(a, b, p)| (a, b, PORTS[p]))
+                .collect();
+            for &(a, b, port) in &observed {
+                log.connect(End::Pod(PODS[a].0), End::Pod(PODS[b].0), port, tcp, None);
+            }
+            for &a in &dns_from {
+                log.connect(End::Pod(PODS[a].0), End::Pod(COREDNS_A), 53, hubble::L4::Udp, Some(("kube-dns", "kube-system")));
+            }
+            let e = engine(&sources(&[THREE_TIER]));
+            let (rec, _) = recommend(&e, &log.text(), RecommendOptions::default());
+            let policies = with_policies(policy_stream(&rec.plan));
+            let seen_ports: BTreeSet<u16> = observed.iter().map(|o| o.2).collect();
+            let mut exp = String::from("expect:\n");
+            let involved: BTreeSet<usize> = observed.iter().flat_map(|o| [o.0, o.1]).chain(dns_from.iter().copied()).collect();
+            for &a in &involved {
+                for &b in &involved {
+                    if a == b {
+                        continue;
+                    }
+                    for &port in &seen_ports {
+                        let allowed = observed.contains(&(a, b, port));
+                        exp.push_str(&format!("  - {{from: {}, to: {}, port: {port}, allowed: {allowed}}}\n", PODS[a].1, PODS[b].1));
+                    }
+                }
+                let ns_dns = dns_from.iter().any(|&d| PODS[d].0.ns == PODS[a].0.ns);
+                exp.push_str(&format!("  - {{from: {}, to: kube-system/coredns, port: 53, protocol: UDP, allowed: {ns_dns}}}\n", PODS[a].1));
+            }
+            prop_assume!(!involved.is_empty());
+            check(&policies, &exp);
+        }
+    }
+}
