@@ -296,6 +296,7 @@ Examples:
 #[derive(Args, Debug)]
 #[command(mut_arg("paths", |a| a
     .long("with")
+    .num_args(1)
     .value_name("MANIFESTS")
     .help("Manifests of the workloads (files or directories; repeatable); `-` reads stdin")))]
 pub struct RecommendArgs {
@@ -347,6 +348,7 @@ pub enum DropsFormat {
 #[derive(Args, Debug)]
 #[command(mut_arg("paths", |a| a
     .long("with")
+    .num_args(1)
     .value_name("MANIFESTS")
     .help("Manifests of the workloads and policies (files or directories; repeatable); `-` reads stdin")))]
 pub struct ExplainDropsArgs {

@@ -427,6 +427,13 @@ fn explain_drops_on_seed_001_names_the_policies_the_nearest_rule_and_the_drift()
     );
     assert!(!n.peer_matches && n.port_matches);
 
+    let audit = find("production/database", "production/api", 8080);
+    assert!(audit.audit && !audit.drift, "{audit:?}");
+    assert_eq!(
+        audit.isolated_by,
+        vec!["production/allow-dns", "production/default-deny-all"]
+    );
+
     let drift = find(
         "ingress-nginx/ingress-nginx-controller",
         "production/frontend",

@@ -49,12 +49,14 @@ fn drop_head(d: &Drop) -> String {
         _ => String::new(),
     };
     format!(
-        "{}{} -> {} {}, {dir}: {} drop{}{when}",
+        "{}{}{} -> {} {}, {dir}: {} {}{}{when}",
         if d.drift { "DRIFT " } else { "" },
+        if d.audit { "AUDIT " } else { "" },
         d.from,
         d.to,
         port_text(d),
         d.count,
+        if d.audit { "would-be drop" } else { "drop" },
         if d.count == 1 { "" } else { "s" }
     )
 }
@@ -132,6 +134,7 @@ pub fn to_json(r: &DropReport, counts: &LineCounts) -> serde_json::Value {
                 "port": d.port,
                 "protocol": d.protocol.map(|p| p.as_str()),
                 "direction": d.direction.map(|d| d.field()),
+                "audit": d.audit,
                 "count": d.count,
                 "first": d.first,
                 "last": d.last,

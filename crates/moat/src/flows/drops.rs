@@ -31,6 +31,8 @@ pub struct DropKey {
     pub port: u16,
     /// The side that dropped it, as Hubble says (`traffic_direction`).
     pub direction: Option<Direction>,
+    /// Policy audit mode (verdict `AUDIT`): it would have been dropped, and was not.
+    pub audit: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -67,6 +69,8 @@ pub struct Drop {
     pub protocol: Option<Protocol>,
     pub port: u16,
     pub direction: Option<Direction>,
+    /// Seen in policy audit mode (`AUDIT`): would have been dropped.
+    pub audit: bool,
     pub count: u64,
     /// RFC 3339, when the flows carry times.
     pub first: Option<String>,
@@ -125,12 +129,15 @@ impl<'e> DropCollector<'e> {
         }
     }
 
-    /// Read one flow; anything but a drop is ignored here (the line counts have it).
+    /// Read one flow; anything but a drop (or an audit-mode would-be drop) is ignored
+    /// here (the line counts have it).
     pub fn observe(&mut self, f: &FlowLine) {
         let flow = f.flow;
-        if flow.verdict.as_deref() != Some("DROPPED") {
-            return;
-        }
+        let audit = match flow.verdict.as_deref() {
+            Some("DROPPED") => false,
+            Some("AUDIT") => true,
+            _ => return,
+        };
         let reason = flow.drop_reason_desc.as_deref();
         if !is_policy_drop(reason) {
             *self
@@ -155,6 +162,7 @@ impl<'e> DropCollector<'e> {
             protocol: t.map(|t| t.protocol),
             port: t.map_or(0, |t| t.destination_port),
             direction: direction(flow),
+            audit,
         };
         let when = time(f.time);
         let tally = self.tallies.entry(key).or_insert_with(|| Tally {
@@ -205,6 +213,7 @@ impl<'e> DropCollector<'e> {
                 protocol: key.protocol,
                 port: key.port,
                 direction: key.direction,
+                audit: key.audit,
                 count: tally.count,
                 first: fmt_time(tally.first),
                 last: fmt_time(tally.last),

@@ -5,6 +5,7 @@
 //! a (possibly gzip) log line by line with bounded memory, `event` reads ports,
 //! direction and replies, `resolve` matches flow ends to the manifests' workloads.
 
+mod cidrs;
 mod drops;
 mod event;
 mod expect;

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use super::cidrs::cidrs;
 use super::recommend::{Connection, End, Recommender, Seen, Summary};
 use super::resolve::UnitId;
 use super::selector::{choose, Chosen};
@@ -67,68 +68,6 @@ fn base_name(file: &str) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| file.to_string())
-}
-
-fn to_u128(ip: IpAddr) -> u128 {
-    match ip {
-        IpAddr::V4(v) => u128::from(u32::from(v)),
-        IpAddr::V6(v) => u128::from(v),
-    }
-}
-
-/// The CIDR each external address is allowed as.
-fn cidrs(ips: &[IpAddr], group: bool) -> HashMap<IpAddr, Cidr> {
-    let host = |ip: IpAddr| Cidr {
-        addr: ip,
-        prefix: if ip.is_ipv4() { 32 } else { 128 },
-    };
-    let mut out: HashMap<IpAddr, Cidr> = ips.iter().map(|&ip| (ip, host(ip))).collect();
-    if !group {
-        return out;
-    }
-    let mut buckets: BTreeMap<(bool, u128), Vec<IpAddr>> = BTreeMap::new();
-    for &ip in ips {
-        let (v4, bits, widest) = if ip.is_ipv4() {
-            (true, 32, 24)
-        } else {
-            (false, 128, 64)
-        };
-        buckets
-            .entry((v4, to_u128(ip) >> (bits - widest)))
-            .or_default()
-            .push(ip);
-    }
-    for ((v4, _), list) in buckets {
-        if list.len() < 2 {
-            continue;
-        }
-        let bits: u32 = if v4 { 32 } else { 128 };
-        let lo = list.iter().map(|&i| to_u128(i)).min().unwrap_or(0);
-        let hi = list.iter().map(|&i| to_u128(i)).max().unwrap_or(0);
-        let diff = lo ^ hi;
-        let varying = 128 - diff.leading_zeros();
-        let prefix = bits - varying;
-        let net = if varying >= 128 {
-            0
-        } else {
-            lo >> varying << varying
-        };
-        let addr = if v4 {
-            IpAddr::from(std::net::Ipv4Addr::from(net as u32))
-        } else {
-            IpAddr::from(std::net::Ipv6Addr::from(net))
-        };
-        for ip in list {
-            out.insert(
-                ip,
-                Cidr {
-                    addr,
-                    prefix: prefix as u8,
-                },
-            );
-        }
-    }
-    out
 }
 
 /// A peer name the intent parser accepts, unique among `taken`.
@@ -619,30 +558,4 @@ fn listening(conns: &[(Connection, Seen)], e: End) -> Vec<DeclaredPort> {
             protocol,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().expect("ip")
-    }
-
-    #[test]
-    fn addresses_stay_single_unless_grouped_and_groups_never_pass_a_slash_24() {
-        let ips = [
-            ip("198.51.100.7"),
-            ip("198.51.100.9"),
-            ip("203.0.113.1"),
-            ip("2001:db8::1"),
-        ];
-        let single = cidrs(&ips, false);
-        assert_eq!(single[&ip("198.51.100.7")].to_string(), "198.51.100.7/32");
-        assert_eq!(single[&ip("2001:db8::1")].to_string(), "2001:db8::1/128");
-        let grouped = cidrs(&ips, true);
-        assert_eq!(grouped[&ip("198.51.100.7")].to_string(), "198.51.100.0/28");
-        assert_eq!(grouped[&ip("198.51.100.9")].to_string(), "198.51.100.0/28");
-        assert_eq!(grouped[&ip("203.0.113.1")].to_string(), "203.0.113.1/32");
-    }
 }

@@ -771,6 +771,23 @@ pub fn seed_001() -> String {
         (155, "CT_MAP_INSERTION_FAILED"),
         "EGRESS",
     );
+    // Policy audit mode on one node: would have been dropped (no egress rule to the API).
+    let sport = log.rng.ephemeral();
+    let (at, nanos) = log.tick();
+    log.push(Event {
+        src: End::Pod(S_DATABASE),
+        dst: End::Pod(S_API),
+        sport,
+        dport: 8080,
+        l4: TCP,
+        verdict: "AUDIT",
+        drop_reason: None,
+        direction: "EGRESS",
+        is_reply: Some(false),
+        service: None,
+        at,
+        nanos,
+    });
     // A pod nobody declared, and a ping.
     log.drop(
         End::Pod(S_STRAY),
