@@ -48,8 +48,13 @@ fn drop_head(d: &Drop) -> String {
         (Some(a), Some(b)) => format!(", {a} .. {b}"),
         _ => String::new(),
     };
+    let named = if d.names.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", d.names.join(", "))
+    };
     format!(
-        "{}{}{} -> {} {}, {dir}: {} {}{}{when}",
+        "{}{}{} -> {}{named} {}, {dir}: {} {}{}{when}",
         if d.drift { "DRIFT " } else { "" },
         if d.audit { "AUDIT " } else { "" },
         d.from,
@@ -139,6 +144,7 @@ pub fn to_json(r: &DropReport, counts: &LineCounts) -> serde_json::Value {
                 "first": d.first,
                 "last": d.last,
                 "seen_at": d.seen_at,
+                "names": d.names,
                 "reasons": d.reasons,
                 "isolated_by": d.isolated_by,
                 "verdict": d.verdict,

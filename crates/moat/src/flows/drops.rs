@@ -44,6 +44,7 @@ struct Tally {
     line: u64,
     endpoints: (Option<EndpointId>, Option<EndpointId>),
     reasons: BTreeMap<String, u64>,
+    names: Vec<String>,
 }
 
 /// The rule nearest to allowing a drop.
@@ -77,6 +78,8 @@ pub struct Drop {
     pub last: Option<String>,
     /// Where the first of them was read (`file:line`).
     pub seen_at: String,
+    /// DNS names of the external end, as Cilium's DNS proxy learnt them.
+    pub names: Vec<String>,
     /// Hubble's drop reasons with counts (`POLICY_DENIED`, ...).
     pub reasons: BTreeMap<String, u64>,
     /// Policies isolating the pod on the dropping side (`namespace/name`).
@@ -165,6 +168,7 @@ impl<'e> DropCollector<'e> {
             audit,
         };
         let when = time(f.time);
+        let key_to_ip = matches!(key.to, DropEnd::Ip(_));
         let tally = self.tallies.entry(key).or_insert_with(|| Tally {
             count: 0,
             first: when,
@@ -173,8 +177,19 @@ impl<'e> DropCollector<'e> {
             line: f.line,
             endpoints: (se, de),
             reasons: BTreeMap::new(),
+            names: Vec::new(),
         });
         tally.count += 1;
+        let names = if key_to_ip {
+            &flow.destination_names
+        } else {
+            &flow.source_names
+        };
+        for n in names {
+            if tally.names.len() < 3 && !tally.names.iter().any(|x| x == n.as_ref()) {
+                tally.names.push(n.to_string());
+            }
+        }
         if let Some(w) = when {
             tally.first = Some(tally.first.map_or(w, |x| x.min(w)));
             tally.last = Some(tally.last.map_or(w, |x| x.max(w)));
@@ -219,6 +234,7 @@ impl<'e> DropCollector<'e> {
                 last: fmt_time(tally.last),
                 seen_at: format!("{}:{}", tally.file, tally.line),
                 reasons: tally.reasons.clone(),
+                names: tally.names.clone(),
                 isolated_by: vec![],
                 nearest: None,
                 drift: false,

@@ -452,8 +452,17 @@ impl Recommender<'_> {
                     plan.peers[*i].ports.push(dp);
                 }
             }
+            let named = if s.names.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.names.join(", "))
+            };
+            let (from_text, to_text) = match c.to {
+                End::Ip(_) => (from_name.clone(), format!("{to_name}{named}")),
+                End::Unit(_) => (format!("{from_name}{named}"), to_name.clone()),
+            };
             let text = format!(
-                "{} flow{} {from_name} -> {to_name} {}/{}",
+                "{} flow{} {from_text} -> {to_text} {}/{}",
                 s.count,
                 if s.count == 1 { "" } else { "s" },
                 c.protocol,

@@ -52,9 +52,14 @@ pub struct Seen {
     pub last: Option<SystemTime>,
     /// Hubble named the destination Service `kube-dns`.
     pub dns_service: bool,
+    /// DNS names of the external end, as Cilium's DNS proxy learnt them (a few).
+    pub names: Vec<String>,
     /// An endpoint of each side, for the engine.
     pub endpoints: (Option<EndpointId>, Option<EndpointId>),
 }
+
+/// DNS names kept per connection, for its comment.
+const MAX_NAMES: usize = 3;
 
 /// Why flows were left out, and what was rewritten.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -226,8 +231,19 @@ impl<'e> Recommender<'e> {
             first: when,
             last: when,
             dns_service,
+            names: Vec::new(),
             endpoints: (endpoint(src), endpoint(dst)),
         });
+        let names = match (from, to) {
+            (_, End::Ip(_)) => &flow.destination_names,
+            (End::Ip(_), _) => &flow.source_names,
+            _ => &flow.destination_names[..0],
+        };
+        for n in names {
+            if seen.names.len() < MAX_NAMES && !seen.names.iter().any(|x| x == n.as_ref()) {
+                seen.names.push(n.to_string());
+            }
+        }
         seen.count += 1;
         seen.dns_service |= dns_service;
         if let Some(w) = when {

@@ -174,6 +174,17 @@ impl Event {
             self.src.json(),
             self.dst.json()
         );
+        // What Cilium's DNS proxy learnt the external addresses are called.
+        for (field, end) in [
+            ("source_names", &self.src),
+            ("destination_names", &self.dst),
+        ] {
+            if let End::World(ip) = end {
+                if let Some(name) = dns_name(ip) {
+                    let _ = write!(s, ",\"{field}\":[\"{name}\"]");
+                }
+            }
+        }
         let (etype, sub) = match self.drop_reason {
             Some((code, _)) => (1, code),
             None => (4, if self.direction == "INGRESS" { 0 } else { 3 }),
@@ -205,6 +216,15 @@ impl Event {
             ",\"Summary\":\"{summary}\"}},\"node_name\":\"{node}\",\"time\":\"{time}\"}}"
         );
         s
+    }
+}
+
+/// The DNS names of the external addresses of the scenarios.
+fn dns_name(ip: &str) -> Option<&'static str> {
+    match ip {
+        "198.51.100.7" | "198.51.100.9" | "198.51.100.10" => Some("api.payments.example"),
+        "203.0.113.50" => Some("checkout.partner.example"),
+        _ => None,
     }
 }
 
