@@ -570,3 +570,63 @@ mod property {
         }
     }
 }
+
+#[test]
+fn many_single_addresses_are_flagged_with_the_way_to_fold_them() {
+    let e = engine(&sources(&[THREE_TIER]));
+    let mut log = hubble::Log::new(3);
+    let tcp = hubble::L4::Tcp {
+        syn: true,
+        ack: false,
+    };
+    const CLIENTS: [&str; 20] = [
+        "192.0.2.1",
+        "192.0.2.2",
+        "192.0.2.3",
+        "192.0.2.4",
+        "192.0.2.5",
+        "192.0.2.6",
+        "192.0.2.7",
+        "192.0.2.8",
+        "192.0.2.9",
+        "192.0.2.10",
+        "192.0.2.11",
+        "192.0.2.12",
+        "192.0.2.13",
+        "192.0.2.14",
+        "192.0.2.15",
+        "192.0.2.16",
+        "192.0.2.17",
+        "192.0.2.18",
+        "192.0.2.19",
+        "192.0.2.20",
+    ];
+    for ip in CLIENTS {
+        log.connect(
+            hubble::End::World(ip),
+            hubble::End::Pod(hubble::INGRESS),
+            443,
+            tcp,
+            None,
+        );
+    }
+    let (rec, _) = recommend(&e, &log.text(), RecommendOptions::default());
+    assert_eq!(rec.allowed.len(), 20);
+    assert!(
+        rec.summary.warnings.iter().any(|w| w.starts_with(
+            "ingress-nginx/ingress-nginx-controller: 20 connections from single external addresses"
+        )),
+        "{:?}",
+        rec.summary.warnings
+    );
+    let (grouped, _) = recommend(
+        &e,
+        &log.text(),
+        RecommendOptions {
+            group_cidrs: true,
+            ..RecommendOptions::default()
+        },
+    );
+    assert!(grouped.summary.warnings.is_empty());
+    assert!(policy_stream(&grouped.plan).contains("cidr: 192.0.2.0/27"));
+}

@@ -25,6 +25,9 @@ use crate::source::Span;
 
 pub const SKIP_UNSELECTABLE: &str =
     "from or to a workload without labels (no selector can pick it)";
+/// More single-address connections of one workload than a reviewer reads.
+const MANY_ADDRESSES: usize = 16;
+
 pub const SKIP_UNPROTECTED: &str = "between namespaces left alone (system namespaces)";
 
 /// One allowed connection, by the names the expectations and reports use.
@@ -487,6 +490,26 @@ impl Recommender<'_> {
             });
         }
         plan.grants = grants;
+
+        // Many single addresses make a rule nobody reads: say how to fold them.
+        if !group_cidrs {
+            let mut external: BTreeMap<(String, &str), usize> = BTreeMap::new();
+            for (c, _) in &kept {
+                let (unit, way) = match (c.from, c.to) {
+                    (End::Ip(_), End::Unit(u)) => (u, "from"),
+                    (End::Unit(u), End::Ip(_)) => (u, "to"),
+                    _ => continue,
+                };
+                *external.entry((units[unit].id(), way)).or_insert(0) += 1;
+            }
+            for ((id, way), n) in external {
+                if n > MANY_ADDRESSES {
+                    self.summary.warnings.push(format!(
+                        "{id}: {n} connections {way} single external addresses; --group-cidrs folds them per /24, or write a CIDR in an intent (--intent)"
+                    ));
+                }
+            }
+        }
 
         if let Some(d) = dns_unit.filter(|d| system(&units[*d].namespace)) {
             let total: u64 = kept

@@ -6,6 +6,7 @@
 //! its IP (`status.podIP`). Every endpoint is folded into a [`Unit`]: its workload, by
 //! owner, so that the replicas of a Deployment are one party whatever their pod names.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -61,6 +62,9 @@ pub struct Resolver<'e> {
     pods: HashMap<String, HashMap<String, EndpointId>>,
     /// namespace -> workloads (name, kind, endpoint).
     workloads: HashMap<String, Vec<(String, String, EndpointId)>>,
+    /// namespace -> pod name -> what it resolved to: a log names the same pods over and
+    /// over, and matching a generated name scans the namespace's workloads.
+    seen: RefCell<HashMap<String, HashMap<String, Option<EndpointId>>>>,
 }
 
 impl<'e> Resolver<'e> {
@@ -89,6 +93,7 @@ impl<'e> Resolver<'e> {
             unit_of,
             pods,
             workloads,
+            seen: RefCell::new(HashMap::new()),
         }
     }
 
@@ -103,8 +108,21 @@ impl<'e> Resolver<'e> {
         }
     }
 
-    /// The endpoint of namespace `ns` named `pod` by Hubble.
+    /// The endpoint of namespace `ns` named `pod` by Hubble (cached).
     fn by_name(&self, ns: &str, pod: &str, ep: &HubbleEndpoint) -> Option<EndpointId> {
+        if let Some(&r) = self.seen.borrow().get(ns).and_then(|m| m.get(pod)) {
+            return r;
+        }
+        let r = self.match_name(ns, pod, ep);
+        self.seen
+            .borrow_mut()
+            .entry(ns.to_string())
+            .or_default()
+            .insert(pod.to_string(), r);
+        r
+    }
+
+    fn match_name(&self, ns: &str, pod: &str, ep: &HubbleEndpoint) -> Option<EndpointId> {
         if let Some(&e) = self.pods.get(ns).and_then(|m| m.get(pod)) {
             return Some(e);
         }
