@@ -257,3 +257,19 @@ fn gen_monitoring_is_a_prometheus_rule() {
     assert_eq!(code, 0);
     assert!(out.contains("namespace: observability"));
 }
+
+#[test]
+fn text_that_is_not_hubble_json_says_how_to_export() {
+    let (_, err, code) = moat_with(
+        &repo(),
+        &["recommend", "-", "--with", THREE_TIER],
+        Some(b"Nov 30 09:00:01.037: 203.0.113.10:50627 -> ingress-nginx/controller:80 to-endpoint FORWARDED (TCP Flags: SYN)\n".to_vec()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("<stdin>:1: expected value at line 1 column 1"),
+        "{err}"
+    );
+    assert!(err.contains("hubble observe -o json"), "{err}");
+    assert!(err.contains("nothing observed to allow"), "{err}");
+}

@@ -70,9 +70,15 @@ pub fn text(r: &DropReport, counts: &LineCounts) -> String {
     let mut out = String::new();
     let total: u64 = r.drops.iter().map(|d| d.count).sum();
     let drift = r.drops.iter().filter(|d| d.drift).count();
+    let audits: u64 = r.drops.iter().filter(|d| d.audit).map(|d| d.count).sum();
+    let audit_text = if audits > 0 {
+        format!(" ({audits} in policy audit mode)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} distinct dropped connections in {total} policy drops; {drift} drift",
+        "{} distinct dropped connections in {total} policy drops{audit_text}; {drift} drift",
         r.drops.len()
     );
     out.push_str(&lines_text(counts));

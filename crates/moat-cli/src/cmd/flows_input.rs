@@ -65,6 +65,9 @@ pub fn lines_text(c: &LineCounts) -> String {
     if unlisted > 0 {
         s.push_str(&format!("  ... and {unlisted} more malformed lines\n"));
     }
+    if c.flows == 0 && c.malformed > 0 {
+        s.push_str("  no line is a Hubble flow in JSON: export with `hubble observe -o json` (or `-o jsonpb`)\n");
+    }
     s
 }
 

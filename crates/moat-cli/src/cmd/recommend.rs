@@ -87,6 +87,9 @@ pub fn summary_text(r: &Recommendation) -> String {
     for m in &s.service_ports {
         out.push_str(&format!("service port mapped to the pod's port: {m}\n"));
     }
+    if r.allowed.is_empty() {
+        out.push_str("nothing observed to allow: no policy written\n");
+    }
     for w in &s.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
