@@ -368,6 +368,41 @@ fn service_ports_are_mapped_back_to_pod_ports() {
 }
 
 #[test]
+fn a_service_address_is_taken_to_the_workload_it_selects() {
+    let manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: client, namespace: shop}\nspec:\n  selector: {matchLabels: {app: client}}\n  template:\n    metadata: {labels: {app: client}}\n    spec: {containers: [{name: c, image: busybox}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n";
+    let e = engine(&[Source {
+        name: Arc::from("shop.yaml"),
+        text: manifests.to_string(),
+    }]);
+    // The ClusterIP, untranslated: no destination pod, only the Service.
+    let line = r#"{"flow":{"verdict":"FORWARDED","IP":{"source":"10.1.0.5","destination":"10.96.0.40"},"l4":{"TCP":{"source_port":40001,"destination_port":80,"flags":{"SYN":true}}},"source":{"namespace":"shop","labels":["k8s:app=client"],"pod_name":"client-6d4f5b7c8-aaaaa"},"destination":{"identity":2,"labels":["reserved:world"]},"destination_service":{"name":"web","namespace":"shop"},"traffic_direction":"EGRESS","is_reply":false}}"#;
+    let (rec, _) = recommend(&e, line, RecommendOptions::default());
+    assert_eq!(rec.allowed.len(), 1, "{:?}", rec.summary);
+    assert_eq!(
+        (rec.allowed[0].to.as_str(), rec.allowed[0].port),
+        ("shop/web", 8080)
+    );
+    assert_eq!(rec.summary.service_addresses, 1);
+}
+
+#[test]
+fn a_drop_to_a_service_is_explained_at_the_pod_port() {
+    let manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-only-9090, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Ingress]\n  ingress: [{ports: [{port: 9090}]}]\n";
+    let e = engine(&[Source {
+        name: Arc::from("shop.yaml"),
+        text: manifests.to_string(),
+    }]);
+    let line = r#"{"flow":{"verdict":"DROPPED","IP":{"source":"203.0.113.7","destination":"10.96.0.40"},"l4":{"TCP":{"source_port":40001,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":2,"labels":["reserved:world"]},"destination":{"identity":2,"labels":["reserved:world"]},"destination_service":{"name":"web","namespace":"shop"},"traffic_direction":"INGRESS","drop_reason_desc":"POLICY_DENIED","is_reply":false}}"#;
+    let (report, _) = drops(&e, line);
+    let d = &report.drops[0];
+    assert_eq!((d.to.as_str(), d.port), ("shop/web", 8080));
+    assert_eq!(d.isolated_by, vec!["shop/web-only-9090"]);
+    let n = d.nearest.as_ref().expect("nearest");
+    assert!(n.peer_matches && !n.port_matches, "{n:?}");
+    assert!(!d.drift);
+}
+
+#[test]
 fn pods_are_matched_by_ip_when_their_name_is_unknown() {
     let manifests = "apiVersion: v1\nkind: Pod\nmetadata: {name: db-0, namespace: data, labels: {app: db}}\nspec: {containers: [{name: db, image: postgres, ports: [{containerPort: 5432}]}]}\nstatus: {podIP: 10.9.0.7}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: data, labels: {app: client}}\nspec: {containers: [{name: c, image: busybox}]}\n";
     let e = engine(&[Source {

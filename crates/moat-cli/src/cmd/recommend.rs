@@ -84,6 +84,12 @@ pub fn summary_text(r: &Recommendation) -> String {
             s.unknown_pods.len() - LISTED
         ));
     }
+    if s.service_addresses > 0 {
+        out.push_str(&format!(
+            "{} flows to a Service address taken to the workload it selects\n",
+            s.service_addresses
+        ));
+    }
     for m in &s.service_ports {
         out.push_str(&format!("service port mapped to the pod's port: {m}\n"));
     }

@@ -157,13 +157,34 @@ impl<'e> DropCollector<'e> {
         let sip = ip.and_then(|i| i.source.as_deref());
         let dip = ip.and_then(|i| i.destination.as_deref());
         let (from, se) = self.end(self.resolver.resolve(flow.source.as_ref(), sip), sip);
-        let (to, de) = self.end(self.resolver.resolve(flow.destination.as_ref(), dip), dip);
+        let mut dst = self.resolver.resolve(flow.destination.as_ref(), dip);
+        let service = flow.destination_service.as_ref();
+        // A Service address Hubble did not translate: the workload the Service selects.
+        if let (Ok(Party::Ip(_)), Some(svc)) = (&dst, service) {
+            if let (Some(ns), Some(name)) = (svc.namespace.as_deref(), svc.name.as_deref()) {
+                if let Some(p) = self.resolver.service(ns, name) {
+                    dst = Ok(p);
+                }
+            }
+        }
+        let (to, de) = self.end(dst, dip);
         let t = transport(flow);
+        // Policies see the pod's port, not the Service's.
+        let port = match (t, de) {
+            (Some(t), Some(e)) => {
+                let name = service.and_then(|s| s.name.as_deref());
+                self.resolver
+                    .pod_port(e, t.protocol, t.destination_port, name)
+                    .0
+            }
+            (Some(t), None) => t.destination_port,
+            (None, _) => 0,
+        };
         let key = DropKey {
             from,
             to,
             protocol: t.map(|t| t.protocol),
-            port: t.map_or(0, |t| t.destination_port),
+            port,
             direction: direction(flow),
             audit,
         };

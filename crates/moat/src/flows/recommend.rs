@@ -13,7 +13,7 @@ use super::event::{is_reply, time, transport, EPHEMERAL_START};
 use super::resolve::{Party, Resolver, UnitId, Unresolved};
 use super::stream::FlowLine;
 use crate::engine::Engine;
-use crate::model::{EndpointId, Protocol, TargetPort};
+use crate::model::{EndpointId, Protocol};
 
 /// How to recommend.
 #[derive(Clone, Debug, Default)]
@@ -70,6 +70,8 @@ pub struct Summary {
     pub skipped: BTreeMap<String, u64>,
     /// Pods Hubble names that the manifests do not hold, with their flow counts.
     pub unknown_pods: BTreeMap<String, u64>,
+    /// Flows to a Service address, taken to the workload the Service selects.
+    pub service_addresses: u64,
     /// Service ports mapped back to pod ports (`ns/service TCP/80 -> 8080`).
     pub service_ports: BTreeSet<String>,
     /// Things a reviewer must know (selectors that cannot single a workload out, ...).
@@ -108,7 +110,6 @@ pub struct Recommender<'e> {
     pub files: Vec<String>,
     pub connections: HashMap<Connection, Seen>,
     pub summary: Summary,
-    port_cache: HashMap<(EndpointId, Protocol, u16), u16>,
 }
 
 impl<'e> Recommender<'e> {
@@ -119,7 +120,6 @@ impl<'e> Recommender<'e> {
             files: Vec::new(),
             connections: HashMap::new(),
             summary: Summary::default(),
-            port_cache: HashMap::new(),
         }
     }
 
@@ -176,6 +176,20 @@ impl<'e> Recommender<'e> {
                 return;
             }
         };
+        // A Service address Hubble did not translate: the workload the Service selects.
+        let dst = match (dst, &flow.destination_service) {
+            (Party::Ip(_), Some(svc)) => match (svc.namespace.as_deref(), svc.name.as_deref()) {
+                (Some(ns), Some(name)) => match self.resolver.service(ns, name) {
+                    Some(p) => {
+                        self.summary.service_addresses += 1;
+                        p
+                    }
+                    None => dst,
+                },
+                _ => dst,
+            },
+            _ => dst,
+        };
         let mut port = t.destination_port;
         let mut declared = false;
         if let Party::Pod { endpoint, .. } = dst {
@@ -183,7 +197,11 @@ impl<'e> Recommender<'e> {
                 .destination_service
                 .as_ref()
                 .and_then(|s| s.name.as_deref());
-            port = self.pod_port(endpoint, t.protocol, port, service);
+            let (p, note) = self.resolver.pod_port(endpoint, t.protocol, port, service);
+            port = p;
+            if let Some(n) = note {
+                self.summary.service_ports.insert(n);
+            }
             declared = self.resolver.engine().cluster().endpoints[endpoint]
                 .ports
                 .iter()
@@ -260,66 +278,5 @@ impl<'e> Recommender<'e> {
                 self.files.len() - 1
             }
         }
-    }
-
-    /// The pod port behind `port`: itself when the pod declares it (or declares no port
-    /// at all); else the target port of a Service selecting the pod that listens on it
-    /// (the one Hubble names first).
-    fn pod_port(
-        &mut self,
-        e: EndpointId,
-        proto: Protocol,
-        port: u16,
-        service: Option<&str>,
-    ) -> u16 {
-        if let Some(&p) = self.port_cache.get(&(e, proto, port)) {
-            return p;
-        }
-        let cluster = self.resolver.engine().cluster();
-        let ep = &cluster.endpoints[e];
-        let ns = &cluster.namespaces[ep.namespace].name;
-        let mut mapped = port;
-        if !ep.ports.is_empty()
-            && !ep
-                .ports
-                .iter()
-                .any(|p| p.port == port && p.protocol == proto)
-        {
-            let mut services: Vec<_> = cluster
-                .services
-                .iter()
-                .filter(|s| &s.namespace == ns)
-                .filter(|s| {
-                    s.selector.as_ref().is_some_and(|sel| {
-                        !sel.is_empty() && sel.iter().all(|(k, v)| ep.labels.get(k) == Some(v))
-                    })
-                })
-                .collect();
-            services.sort_by_key(|s| Some(s.name.as_str()) != service);
-            'found: for s in services {
-                for sp in &s.ports {
-                    if sp.port != port || sp.protocol != proto {
-                        continue;
-                    }
-                    let target = match &sp.target {
-                        TargetPort::Number(n) => Some(*n),
-                        TargetPort::Name(n) => ep.named_port(n, proto),
-                    };
-                    if let Some(t) = target {
-                        if t != port {
-                            self.summary.service_ports.insert(format!(
-                                "{ns}/{} {proto}/{port} -> {}/{t}",
-                                s.name,
-                                cluster.endpoint_name(e)
-                            ));
-                        }
-                        mapped = t;
-                        break 'found;
-                    }
-                }
-            }
-        }
-        self.port_cache.insert((e, proto, port), mapped);
-        mapped
     }
 }

@@ -12,7 +12,10 @@ use std::net::IpAddr;
 
 use super::parse::HubbleEndpoint;
 use crate::engine::{Engine, Target};
-use crate::model::{Cluster, EndpointId, EndpointKind};
+use crate::model::{Cluster, EndpointId, EndpointKind, Protocol, TargetPort};
+
+/// A pod port, and the note saying which Service port it was mapped from.
+type PodPort = (u16, Option<String>);
 
 /// Index into [`Resolver::units`].
 pub type UnitId = usize;
@@ -65,6 +68,10 @@ pub struct Resolver<'e> {
     /// namespace -> pod name -> what it resolved to: a log names the same pods over and
     /// over, and matching a generated name scans the namespace's workloads.
     seen: RefCell<HashMap<String, HashMap<String, Option<EndpointId>>>>,
+    /// namespace -> Service name -> the pods it selects, when they are of one workload.
+    services: RefCell<HashMap<String, HashMap<String, Option<Party>>>>,
+    /// (endpoint, protocol, port seen) -> the pod port and the note of its mapping.
+    ports: RefCell<HashMap<(EndpointId, Protocol, u16), PodPort>>,
 }
 
 impl<'e> Resolver<'e> {
@@ -94,6 +101,8 @@ impl<'e> Resolver<'e> {
             pods,
             workloads,
             seen: RefCell::new(HashMap::new()),
+            services: RefCell::new(HashMap::new()),
+            ports: RefCell::new(HashMap::new()),
         }
     }
 
@@ -173,6 +182,107 @@ impl<'e> Resolver<'e> {
             Some(Target::External(ip)) => Ok(Party::Ip(ip)),
             None => Err(Unresolved::NoAddress),
         }
+    }
+
+    /// The workload behind Service `name` of `ns`: for a flow to a Service address that
+    /// Hubble did not translate to a pod. `None` when the manifests hold no such Service,
+    /// it has no selector, or it selects the pods of several workloads (no single answer).
+    pub fn service(&self, ns: &str, name: &str) -> Option<Party> {
+        if let Some(r) = self.services.borrow().get(ns).and_then(|m| m.get(name)) {
+            return *r;
+        }
+        let cluster = self.engine.cluster();
+        let r = cluster
+            .services
+            .iter()
+            .find(|s| s.namespace == ns && s.name == name)
+            .and_then(|s| s.selector.as_ref())
+            .filter(|sel| !sel.is_empty())
+            .and_then(|sel| {
+                let selected: Vec<EndpointId> = (0..cluster.endpoints.len())
+                    .filter(|&e| {
+                        let ep = &cluster.endpoints[e];
+                        cluster.namespaces[ep.namespace].name == ns
+                            && sel.iter().all(|(k, v)| ep.labels.get(k) == Some(v))
+                    })
+                    .collect();
+                let first = *selected.first()?;
+                let unit = self.unit_of[first];
+                selected
+                    .iter()
+                    .all(|&e| self.unit_of[e] == unit)
+                    .then_some(Party::Pod {
+                        unit,
+                        endpoint: first,
+                    })
+            });
+        self.services
+            .borrow_mut()
+            .entry(ns.to_string())
+            .or_default()
+            .insert(name.to_string(), r);
+        r
+    }
+
+    /// The pod port behind `port` on endpoint `e`: itself when the pod declares it (or
+    /// declares no port at all); else the target port of a Service selecting the pod that
+    /// listens on it (`service`, the one Hubble names, first). With the mapping, a note
+    /// (`ns/service TCP/80 -> ns/pod/8080`) when the port changed.
+    pub fn pod_port(
+        &self,
+        e: EndpointId,
+        proto: Protocol,
+        port: u16,
+        service: Option<&str>,
+    ) -> PodPort {
+        if let Some(r) = self.ports.borrow().get(&(e, proto, port)) {
+            return r.clone();
+        }
+        let cluster = self.engine.cluster();
+        let ep = &cluster.endpoints[e];
+        let ns = &cluster.namespaces[ep.namespace].name;
+        let mut mapped = (port, None);
+        let declared = ep
+            .ports
+            .iter()
+            .any(|p| p.port == port && p.protocol == proto);
+        if !ep.ports.is_empty() && !declared {
+            let mut services: Vec<_> = cluster
+                .services
+                .iter()
+                .filter(|s| &s.namespace == ns)
+                .filter(|s| {
+                    s.selector.as_ref().is_some_and(|sel| {
+                        !sel.is_empty() && sel.iter().all(|(k, v)| ep.labels.get(k) == Some(v))
+                    })
+                })
+                .collect();
+            services.sort_by_key(|s| Some(s.name.as_str()) != service);
+            let target = services.iter().find_map(|s| {
+                s.ports
+                    .iter()
+                    .filter(|sp| sp.port == port && sp.protocol == proto)
+                    .find_map(|sp| match &sp.target {
+                        TargetPort::Number(n) => Some(*n),
+                        TargetPort::Name(n) => ep.named_port(n, proto),
+                    })
+                    .map(|t| (s, t))
+            });
+            if let Some((s, t)) = target {
+                let note = (t != port).then(|| {
+                    format!(
+                        "{ns}/{} {proto}/{port} -> {}/{t}",
+                        s.name,
+                        cluster.endpoint_name(e)
+                    )
+                });
+                mapped = (t, note);
+            }
+        }
+        self.ports
+            .borrow_mut()
+            .insert((e, proto, port), mapped.clone());
+        mapped
     }
 
     /// `namespace/workload`, `host` or the address.
