@@ -85,6 +85,10 @@ pub fn text(r: &DropReport, counts: &LineCounts) -> String {
     for d in &r.drops {
         let _ = writeln!(out, "\n{}", drop_head(d));
         let _ = writeln!(out, "  {} (first seen at {})", d.verdict, d.seen_at);
+        // NetworkPolicy is the usual decider; say so only when another tier decided.
+        if let Some(t) = d.tier.as_deref().filter(|t| *t != "NetworkPolicy") {
+            let _ = writeln!(out, "  decided by the {t} tier");
+        }
         if !d.isolated_by.is_empty() {
             let _ = writeln!(out, "  isolated by: {}", d.isolated_by.join(", "));
         }
@@ -152,6 +156,7 @@ pub fn to_json(r: &DropReport, counts: &LineCounts) -> serde_json::Value {
                 "seen_at": d.seen_at,
                 "names": d.names,
                 "reasons": d.reasons,
+                "tier": d.tier,
                 "isolated_by": d.isolated_by,
                 "verdict": d.verdict,
                 "nearest": nearest,

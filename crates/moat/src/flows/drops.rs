@@ -82,6 +82,9 @@ pub struct Drop {
     pub names: Vec<String>,
     /// Hubble's drop reasons with counts (`POLICY_DENIED`, ...).
     pub reasons: BTreeMap<String, u64>,
+    /// The tier of the engine's pipeline that decided the dropping side (`NetworkPolicy`,
+    /// or a cluster-wide tier), `None` when none did (not isolated).
+    pub tier: Option<String>,
     /// Policies isolating the pod on the dropping side (`namespace/name`).
     pub isolated_by: Vec<String>,
     pub nearest: Option<Nearest>,
@@ -256,6 +259,7 @@ impl<'e> DropCollector<'e> {
                 seen_at: format!("{}:{}", tally.file, tally.line),
                 reasons: tally.reasons.clone(),
                 names: tally.names.clone(),
+                tier: None,
                 isolated_by: vec![],
                 nearest: None,
                 drift: false,
@@ -317,6 +321,7 @@ fn explain_drop(engine: &Engine, d: &mut Drop, flow: Flow) {
         Direction::Egress => &x.verdict.egress,
         Direction::Ingress => &x.verdict.ingress,
     };
+    d.tier = verdict_side.tier.map(str::to_string);
     d.isolated_by = verdict_side
         .isolating
         .iter()
