@@ -181,6 +181,25 @@ mod tests {
     }
 
     #[test]
+    fn line_numbers_and_order_hold_over_megabytes() {
+        let padded = GOOD.replace(
+            "\"time\"",
+            &format!("\"pad\":\"{}\",\"time\"", "x".repeat(1000)),
+        );
+        let mut text = String::new();
+        for i in 1..=6000 {
+            text.push_str(if i == 4500 { "{oops" } else { &padded });
+            text.push('\n');
+        }
+        let (counts, seen) = run(text.into_bytes());
+        assert_eq!(counts.lines, 6000);
+        assert_eq!(seen.len(), 5999);
+        assert!(seen.windows(2).all(|w| w[0] < w[1]));
+        assert!(!seen.contains(&4500));
+        assert_eq!(counts.malformed_samples[0].line, 4500);
+    }
+
+    #[test]
     fn gzip_is_recognised_by_its_magic_bytes() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         writeln!(gz, "{GOOD}\n{GOOD}").expect("write");
