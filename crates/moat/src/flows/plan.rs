@@ -95,6 +95,9 @@ fn unique_name(wanted: &str, taken: &mut Vec<String>) -> String {
     name
 }
 
+/// The selector chosen for each workload (`None`: it has no label to select it by).
+type Selectors = HashMap<UnitId, Option<Chosen>>;
+
 /// The parties created so far: workloads by unit, addresses by CIDR, names in use.
 #[derive(Default)]
 struct Parties {
@@ -105,7 +108,7 @@ struct Parties {
 
 struct PartyCtx<'a> {
     units: &'a [super::resolve::Unit],
-    chosen: &'a HashMap<UnitId, Option<Chosen>>,
+    chosen: &'a Selectors,
     cidr_of: &'a HashMap<IpAddr, Cidr>,
     seen: &'a Seen,
 }
@@ -205,36 +208,17 @@ impl Recommender<'_> {
             })
     }
 
-    /// The plan allowing exactly the kept connections.
-    pub fn finish(mut self) -> Recommendation {
+    /// Selectors, once per workload; connections of a workload that cannot be selected
+    /// are left out (counted), and selectors that cannot single a workload out are named.
+    fn select(&mut self, conns: Vec<(Connection, Seen)>) -> (Selectors, Vec<(Connection, Seen)>) {
         let cluster = self.resolver.engine().cluster();
-        let units = self.resolver.units.clone();
-        let mut conns: Vec<(Connection, Seen)> = self.connections.drain().collect();
-        conns.sort_by(|a, b| {
-            let key = |c: &Connection| {
-                (
-                    self.end_name(c.from),
-                    self.end_name(c.to),
-                    c.protocol,
-                    c.port,
-                )
-            };
-            key(&a.0).cmp(&key(&b.0))
-        });
-        let system = |ns: &str| !self.options.isolate_system && SYSTEM_NAMESPACES.contains(&ns);
-        let ns_of = |e: End| match e {
-            End::Unit(u) => Some(units[u].namespace.as_str()),
-            End::Ip(_) => None,
-        };
-
-        // Selectors, once per workload; a workload that cannot be selected is left out.
         let mut chosen: HashMap<UnitId, Option<Chosen>> = HashMap::new();
         for (c, _) in &conns {
             for e in [c.from, c.to] {
                 if let End::Unit(u) = e {
                     chosen
                         .entry(u)
-                        .or_insert_with(|| choose(cluster, &units[u]));
+                        .or_insert_with(|| choose(cluster, &self.resolver.units[u]));
                 }
             }
         }
@@ -247,8 +231,8 @@ impl Recommender<'_> {
         for u in &unselectable {
             self.summary.warnings.push(format!(
                 "{} ({}) has no labels: no policy can select it, so its flows are not allowed",
-                units[*u].id(),
-                units[*u].kind
+                self.resolver.units[*u].id(),
+                self.resolver.units[*u].kind
             ));
         }
         let mut also: Vec<(UnitId, &Chosen)> = chosen
@@ -260,7 +244,7 @@ impl Recommender<'_> {
         for (u, c) in also {
             self.summary.warnings.push(format!(
                 "the selector of {} ({}) also selects {}: no subset of its labels singles it out",
-                units[u].id(),
+                self.resolver.units[u].id(),
                 crate::gen::flow_labels(&c.labels),
                 c.also.join(", ")
             ));
@@ -282,10 +266,14 @@ impl Recommender<'_> {
             }
         }
 
-        // The cluster DNS: the workload receiving the most port-53 flows among those
-        // labelled k8s-app=kube-dns (or reached through the kube-dns Service).
+        (chosen, kept)
+    }
+
+    /// The cluster DNS: the workload receiving the most port-53 flows among those
+    /// labelled k8s-app=kube-dns (or reached through the kube-dns Service).
+    fn dns_unit(&self, kept: &[(Connection, Seen)]) -> Option<UnitId> {
         let mut dns_counts: BTreeMap<UnitId, u64> = BTreeMap::new();
-        for (c, s) in &kept {
+        for (c, s) in kept {
             if let End::Unit(u) = c.to {
                 if c.port == 53
                     && matches!(c.protocol, Protocol::Udp | Protocol::Tcp)
@@ -295,10 +283,59 @@ impl Recommender<'_> {
                 }
             }
         }
-        let dns_unit = dns_counts
+        dns_counts
             .iter()
             .max_by_key(|(u, n)| (**n, std::cmp::Reverse(**u)))
-            .map(|(u, _)| *u);
+            .map(|(u, _)| *u)
+    }
+
+    /// Many single addresses make a rule nobody reads: say how to fold them.
+    fn warn_many_addresses(&mut self, kept: &[(Connection, Seen)]) {
+        let mut external: BTreeMap<(String, &str), usize> = BTreeMap::new();
+        for (c, _) in kept {
+            let (unit, way) = match (c.from, c.to) {
+                (End::Ip(_), End::Unit(u)) => (u, "from"),
+                (End::Unit(u), End::Ip(_)) => (u, "to"),
+                _ => continue,
+            };
+            *external
+                .entry((self.resolver.units[unit].id(), way))
+                .or_insert(0) += 1;
+        }
+        for ((id, way), n) in external {
+            if n > MANY_ADDRESSES {
+                self.summary.warnings.push(format!(
+                        "{id}: {n} connections {way} single external addresses; --group-cidrs folds them per /24, or write a CIDR in an intent (--intent)"
+                    ));
+            }
+        }
+    }
+
+    /// The plan allowing exactly the kept connections.
+    pub fn finish(mut self) -> Recommendation {
+        let units = self.resolver.units.clone();
+        let mut conns: Vec<(Connection, Seen)> = self.connections.drain().collect();
+        conns.sort_by(|a, b| {
+            let key = |c: &Connection| {
+                (
+                    self.end_name(c.from),
+                    self.end_name(c.to),
+                    c.protocol,
+                    c.port,
+                )
+            };
+            key(&a.0).cmp(&key(&b.0))
+        });
+        let isolate_system = self.options.isolate_system;
+        let system = move |ns: &str| !isolate_system && SYSTEM_NAMESPACES.contains(&ns);
+        let ns_of = |e: End| match e {
+            End::Unit(u) => Some(units[u].namespace.as_str()),
+            End::Ip(_) => None,
+        };
+
+        let (chosen, kept) = self.select(conns);
+
+        let dns_unit = self.dns_unit(&kept);
         // DNS goes to allow-dns unless the DNS namespace is itself protected (then its
         // ingress needs the flows as rules of their own).
         let is_dns = |c: &Connection| {
@@ -491,24 +528,8 @@ impl Recommender<'_> {
         }
         plan.grants = grants;
 
-        // Many single addresses make a rule nobody reads: say how to fold them.
         if !group_cidrs {
-            let mut external: BTreeMap<(String, &str), usize> = BTreeMap::new();
-            for (c, _) in &kept {
-                let (unit, way) = match (c.from, c.to) {
-                    (End::Ip(_), End::Unit(u)) => (u, "from"),
-                    (End::Unit(u), End::Ip(_)) => (u, "to"),
-                    _ => continue,
-                };
-                *external.entry((units[unit].id(), way)).or_insert(0) += 1;
-            }
-            for ((id, way), n) in external {
-                if n > MANY_ADDRESSES {
-                    self.summary.warnings.push(format!(
-                        "{id}: {n} connections {way} single external addresses; --group-cidrs folds them per /24, or write a CIDR in an intent (--intent)"
-                    ));
-                }
-            }
+            self.warn_many_addresses(&kept);
         }
 
         if let Some(d) = dns_unit.filter(|d| system(&units[*d].namespace)) {
