@@ -184,6 +184,9 @@ fn unreadable_flows_or_manifests_are_input_errors() {
     assert!(err.contains("no/such/flows.json"), "{err}");
     let (_, err, code) = moat(&["explain-drops", SEED_FLOWS, "--with", "no/such/dir"]);
     assert_eq!(code, 2, "{err}");
+    let (_, err, code) = moat(&["explain-drops", "-", "--with", "-"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("stdin can be read once"), "{err}");
     let (_, err, code) = moat(&["recommend", THREE_TIER_FLOWS]);
     assert_eq!(code, 2);
     assert!(err.contains("--with"), "{err}");

@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 use moat::flows::{Drop, DropCollector, DropReport, LineCounts};
 use serde_json::json;
 
-use super::flows_input::{lines_json, lines_text, read_flows};
+use super::flows_input::{lines_json, lines_text, one_stdin, read_flows};
 use super::gen::print_out;
 use crate::cli::{DropsFormat, ExplainDropsArgs};
 use crate::exit::Failure;
 use crate::input;
 
 pub fn run(args: &ExplainDropsArgs) -> Result<i32, Failure> {
+    one_stdin(&args.flows, &args.input.paths)?;
     let engine = input::engine(&args.input)?;
     let mut collector = DropCollector::new(&engine);
     let counts = read_flows(&args.flows, |f| collector.observe(f))?;

@@ -32,6 +32,17 @@ pub fn read_flows(
     Ok(counts)
 }
 
+/// stdin can be read once: by the flows or by the manifests.
+pub fn one_stdin(flows: &[PathBuf], manifests: &[PathBuf]) -> Result<(), Failure> {
+    let dash = |v: &[PathBuf]| v.iter().any(|p| p.as_os_str() == "-");
+    if dash(flows) && dash(manifests) {
+        return Err(bad(
+            "`-` (stdin) is given for both FLOWS and --with: stdin can be read once".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
 }

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use moat::flows::{expectations, intent_text, RecommendOptions, Recommendation, Recommender};
 use moat::gen::{policy_files, policy_stream};
 
-use super::flows_input::{lines_text, read_flows};
+use super::flows_input::{lines_text, one_stdin, read_flows};
 use super::gen::{print_out, write_all};
 use crate::cli::RecommendArgs;
 use crate::exit::Failure;
 use crate::input;
 
 pub fn run(args: &RecommendArgs) -> Result<i32, Failure> {
+    one_stdin(&args.flows, &args.input.paths)?;
     let engine = input::engine(&args.input)?;
     let mut rec = Recommender::new(
         &engine,
