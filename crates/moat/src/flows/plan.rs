@@ -145,8 +145,12 @@ impl Recommender<'_> {
                     return p.clone();
                 }
                 let host = cidr.prefix == if ip.is_ipv4() { 32 } else { 128 };
+                // A host is named after what Cilium's DNS proxy saw it called, if anything.
                 let name = if host {
-                    format!("ip-{}", cidr.addr)
+                    match ctx.seen.names.first() {
+                        Some(dns) => dns.trim_end_matches('.').to_string(),
+                        None => format!("ip-{}", cidr.addr),
+                    }
                 } else {
                     format!("net-{}-{}", cidr.addr, cidr.prefix)
                 };
