@@ -48,6 +48,12 @@ pub enum Command {
     /// Translate v1alpha1 AdminNetworkPolicy / BaselineAdminNetworkPolicy to v1alpha2 ClusterNetworkPolicy, and prove it equal.
     #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
+    /// Recommend a minimal policy set (or an intent) allowing exactly the connections seen in Hubble flow logs.
+    #[command(after_help = RECOMMEND_HELP)]
+    Recommend(RecommendArgs),
+    /// Explain every dropped connection of Hubble flow logs against the manifests, and flag drift.
+    #[command(after_help = DROPS_HELP)]
+    ExplainDrops(ExplainDropsArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -113,6 +119,17 @@ pub struct GenArgs {
     /// Also list skipped objects (of --from and --with) of kinds moat does not model.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Write a PrometheusRule alerting on policy drops (Cilium's cilium_drop_count_total, reason "Policy denied").
+    #[arg(long, conflicts_with_all = ["expect", "workloads", "with", "kyverno", "from"])]
+    pub monitoring: bool,
+    /// Namespace of the PrometheusRule (with --monitoring).
+    #[arg(
+        long,
+        value_name = "NS",
+        default_value = "monitoring",
+        requires = "monitoring"
+    )]
+    pub rule_namespace: String,
 }
 
 #[derive(Args, Debug)]
@@ -335,4 +352,87 @@ pub struct ReportArgs {
     /// When not every connection fits: embed this namespace's first (repeatable).
     #[arg(long, value_name = "NAMESPACE")]
     pub detail: Vec<String>,
+}
+
+const RECOMMEND_HELP: &str = "\
+FLOWS are `hubble observe -o json` (or `-o jsonpb`) output: files, `-` for stdin, gzip or not.
+Only connection starts that happened (FORWARDED, AUDIT, REDIRECTED) count; replies, kubelet
+probes from the pod's own node, ICMP and ephemeral ports are left out, and every flow left
+out is counted by reason on stderr. Malformed lines are reported with their line numbers.
+
+Exit status: 0 when written, 2 on bad input (unreadable flows or manifests).
+
+Examples:
+  hubble observe -o json --since 24h > flows.json
+  moat recommend flows.json --with k8s/                      # policies to stdout
+  moat recommend flows.json.gz --with k8s/ -o policies/ --expect expect.yaml
+  moat check k8s/ policies/ --expect expect.yaml
+  moat recommend flows.json --with k8s/ --intent intent.yaml # review, then `moat gen intent.yaml`";
+
+#[derive(Args, Debug)]
+#[command(mut_arg("paths", |a| a
+    .long("with")
+    .num_args(1)
+    .value_name("MANIFESTS")
+    .help("Manifests of the workloads (files or directories; repeatable); `-` reads stdin")))]
+pub struct RecommendArgs {
+    /// Hubble flow logs (`hubble observe -o json`); `-` reads stdin; gzip is recognised.
+    #[arg(value_name = "FLOWS", required = true)]
+    pub flows: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the policies into DIR, one file per namespace (`<namespace>.yaml`); default: stdout.
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "intent")]
+    pub output: Option<PathBuf>,
+    /// Write an intent file for `moat gen` instead of policies.
+    #[arg(long, value_name = "FILE")]
+    pub intent: Option<PathBuf>,
+    /// Also write expectations for `moat check`: every observed connection allowed, never-observed pairs denied.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Group external addresses into the narrowest CIDR over each /24 (IPv4) or /64 (IPv6) seen; default: one /32 or /128 each.
+    #[arg(long)]
+    pub group_cidrs: bool,
+    /// Also write policies (a default deny) for the system namespaces (kube-system, kube-public, kube-node-lease, kyverno).
+    #[arg(long)]
+    pub isolate_system: bool,
+    /// Overwrite existing files that moat did not write.
+    #[arg(long)]
+    pub force: bool,
+}
+
+const DROPS_HELP: &str = "\
+Each distinct dropped connection (source, destination, port, protocol, direction) is shown
+with its count, first and last time, the policies isolating the pod that dropped it, and the
+rule nearest to allowing it with the reasons it does not. A drop the manifests allow is
+drift: the CNI and the manifests disagree (a stale policy, a CNI that does not enforce as
+specified, or manifests that are not what runs).
+
+Exit status: 0 without drift, 1 with drift, 2 on bad input.
+
+Examples:
+  hubble observe -o json --verdict DROPPED > drops.json
+  moat explain-drops drops.json --with k8s/
+  moat explain-drops drops.json --with k8s/ -o json | jq '.drops[] | select(.drift)'";
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+#[command(mut_arg("paths", |a| a
+    .long("with")
+    .num_args(1)
+    .value_name("MANIFESTS")
+    .help("Manifests of the workloads and policies (files or directories; repeatable); `-` reads stdin")))]
+pub struct ExplainDropsArgs {
+    /// Hubble flow logs (`hubble observe -o json`); `-` reads stdin; gzip is recognised.
+    #[arg(value_name = "FLOWS", required = true)]
+    pub flows: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: DropsFormat,
 }

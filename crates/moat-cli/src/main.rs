@@ -28,6 +28,8 @@ fn main() {
         cli::Command::Gen(args) => cmd::gen::run(&args),
         cli::Command::Report(args) => cmd::report::run(&args),
         cli::Command::Convert(args) => cmd::convert::run(&args),
+        cli::Command::Recommend(args) => cmd::recommend::run(&args),
+        cli::Command::ExplainDrops(args) => cmd::explain_drops::run(&args),
         cli::Command::Completions { shell } => {
             // clap_complete panics on a write error: render first, then write.
             let mut script = Vec::new();

@@ -8,6 +8,7 @@ pub mod check;
 pub mod convert;
 pub mod engine;
 pub mod error;
+pub mod flows;
 pub mod gen;
 pub mod lint;
 pub mod load;

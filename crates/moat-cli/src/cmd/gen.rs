@@ -30,6 +30,9 @@ pub fn run(args: &GenArgs) -> Result<i32, Failure> {
     if args.cluster_baseline {
         return super::gen_cluster_baseline::run(args);
     }
+    if args.monitoring {
+        return run_monitoring(args);
+    }
     if args.intents.is_empty() {
         return Err(bad("no intent file given (try `moat gen --help`)".into()));
     }
@@ -105,6 +108,24 @@ fn run_draft(args: &GenArgs) -> Result<i32, Failure> {
     Ok(0)
 }
 
+fn run_monitoring(args: &GenArgs) -> Result<i32, Failure> {
+    if !args.intents.is_empty() {
+        return Err(bad(
+            "--monitoring writes a PrometheusRule: give no INTENT with it".into(),
+        ));
+    }
+    let text = moat::gen::prometheus_rule(&args.rule_namespace);
+    match &args.output {
+        Some(dir) => {
+            let path = dir.join("prometheusrule.yaml");
+            write_all(&[(path.clone(), text)], args.force)?;
+            stderr!("wrote {}", path.display());
+        }
+        None => stdio::print(&text)?,
+    }
+    Ok(0)
+}
+
 fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
     let (dns, files) = if args.intents.is_empty() {
         (Dns::default(), Vec::new())
@@ -161,7 +182,7 @@ fn load_manifests(args: &GenArgs, paths: &[PathBuf]) -> Result<moat::model::Clus
 
 /// Check every target first (so a refusal writes nothing), then write each atomically. A
 /// failure says which files were written and which were not.
-pub(super) fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
+pub(crate) fn write_all(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Failure> {
     let shown = |ps: &[(PathBuf, String)]| -> Vec<String> {
         ps.iter().map(|(p, _)| p.display().to_string()).collect()
     };

@@ -1,9 +1,12 @@
 pub mod check;
 pub mod convert;
 pub mod explain;
+pub mod explain_drops;
 mod explain_tiers;
+pub mod flows_input;
 pub mod gen;
 mod gen_cluster_baseline;
 pub mod lint;
 pub mod matrix;
+pub mod recommend;
 pub mod report;

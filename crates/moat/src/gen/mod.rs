@@ -5,6 +5,7 @@
 //! workloads for a dry run, `kyverno` a ClusterPolicy for new namespaces, and `draft` an
 //! intent from existing manifests. Everything is text, deterministic to the byte.
 
+mod alerts;
 mod cluster_baseline;
 mod draft;
 mod emit;
@@ -18,9 +19,10 @@ mod ports;
 mod with;
 mod workloads;
 
+pub use alerts::{prometheus_rule, DROP_ALERT};
 pub use cluster_baseline::{cluster_baseline, BASELINE_PRIORITY, METADATA_DENY_PRIORITY};
 pub use draft::draft;
-pub use emit::{is_managed, MANAGED_MARKER};
+pub use emit::{flow_labels, is_managed, scalar, MANAGED_MARKER};
 pub use expect::{expectations, representative, OUTSIDER_NAMESPACE};
 pub use intent::{
     DeclaredPort, Dns, Grant, Isolation, Monitoring, Namespace, Origin, Party, Peer, PeerKind,
