@@ -5,6 +5,7 @@
 //! The library never prints and never exits; the CLI owns both.
 
 pub mod check;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod gen;

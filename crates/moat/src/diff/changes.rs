@@ -1,0 +1,286 @@
+//! What changed between the two sides, object by object: endpoints matched by identity
+//! (namespace, kind, name), policies by namespace and name, namespaces by name. From this
+//! follows which endpoints' rows and columns of the matrix can differ at all.
+//!
+//! The connection from endpoint `a` to endpoint (or address) `b` is
+//! `egress(a → b) ∩ ingress(b ← a)`. `egress(a → b)` reads the policies isolating `a` for
+//! egress and the attributes of `b` that peers and named ports read (namespace labels,
+//! labels, IPs, container ports, hostNetwork); `ingress(b ← a)` reads the policies isolating
+//! `b` for ingress and the same attributes of `a`. So when neither `a`'s egress side nor
+//! `b`'s ingress side nor the attributes of either changed, the connection is the same on
+//! both sides. An endpoint is *source-dirty* when its egress policies (which ones, or their
+//! content) or its attributes changed, and *destination-dirty* likewise for ingress:
+//! every connection that differs has a source-dirty source or a destination-dirty
+//! destination.
+
+use std::collections::HashMap;
+
+use crate::engine::Engine;
+use crate::model::{Cluster, Direction, Endpoint, NetworkPolicy, Rule};
+
+/// How a policy differs from its namesake on the other side.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PolicyChange {
+    /// Only on the new side.
+    Added,
+    /// Only on the old side.
+    Removed,
+    /// On both sides, with these parts of the spec different (`podSelector`,
+    /// `policyTypes`, `ingress`, `egress`).
+    Edited(Vec<&'static str>),
+}
+
+impl std::fmt::Display for PolicyChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolicyChange::Added => f.write_str("added"),
+            PolicyChange::Removed => f.write_str("removed"),
+            PolicyChange::Edited(parts) => write!(f, "edited ({})", parts.join(", ")),
+        }
+    }
+}
+
+/// Per side (0 old, 1 new): what changed and which endpoints are dirty.
+pub struct Changes {
+    /// Per side, per policy: its change, if any.
+    pub policies: [Vec<Option<PolicyChange>>; 2],
+    /// Per side, per endpoint: what changed about the endpoint itself, if anything
+    /// (`Deployment production/web: labels app=web → app=api`).
+    pub endpoints: [Vec<Option<String>>; 2],
+    /// Per side, per endpoint: its egress may differ (its row must be recomputed).
+    pub source_dirty: [Vec<bool>; 2],
+    /// Per side, per endpoint: its ingress may differ (its column must be recomputed).
+    pub destination_dirty: [Vec<bool>; 2],
+}
+
+type EndpointKey<'a> = (&'a str, &'a str, &'a str);
+
+fn endpoint_key(c: &Cluster, e: usize) -> EndpointKey<'_> {
+    let ep = &c.endpoints[e];
+    (
+        c.namespaces[ep.namespace].name.as_str(),
+        ep.kind_name(),
+        ep.name.as_str(),
+    )
+}
+
+/// Index by key; a key held twice on one side is matched on neither (both stay dirty).
+fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> HashMap<K, Option<usize>> {
+    let mut m: HashMap<K, Option<usize>> = HashMap::new();
+    for (i, k) in keys.enumerate() {
+        m.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
+    }
+    m
+}
+
+fn same_rules(a: &[Rule], b: &[Rule]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.ports == y.ports
+                && match (&x.peers, &y.peers) {
+                    (None, None) => true,
+                    (Some(p), Some(q)) => {
+                        p.len() == q.len() && p.iter().zip(q).all(|(m, n)| m.kind == n.kind)
+                    }
+                    _ => false,
+                }
+        })
+}
+
+/// The parts of the spec that differ (positions, labels and annotations do not count).
+pub fn policy_differences(a: &NetworkPolicy, b: &NetworkPolicy) -> Vec<&'static str> {
+    let mut parts = Vec::new();
+    if a.pod_selector != b.pod_selector {
+        parts.push("podSelector");
+    }
+    if (a.policy_types.ingress, a.policy_types.egress)
+        != (b.policy_types.ingress, b.policy_types.egress)
+    {
+        parts.push("policyTypes");
+    }
+    if !same_rules(&a.ingress, &b.ingress) {
+        parts.push("ingress");
+    }
+    if !same_rules(&a.egress, &b.egress) {
+        parts.push("egress");
+    }
+    parts
+}
+
+fn label_changes(a: &crate::model::Labels, b: &crate::model::Labels) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => out.push(format!("-{k}={v}")),
+            Some(w) if w != v => out.push(format!("{k}={v} → {k}={w}")),
+            Some(_) => {}
+        }
+    }
+    for (k, v) in b {
+        if !a.contains_key(k) {
+            out.push(format!("+{k}={v}"));
+        }
+    }
+    out
+}
+
+fn replicas(e: &Endpoint) -> Option<u32> {
+    match &e.kind {
+        crate::model::EndpointKind::Workload { replicas, .. } => Some(*replicas),
+        crate::model::EndpointKind::Pod => None,
+    }
+}
+
+/// What differs between two versions of one endpoint (and its namespace), in words.
+fn endpoint_differences(old: &Cluster, a: usize, new: &Cluster, b: usize) -> Vec<String> {
+    let (x, y) = (&old.endpoints[a], &new.endpoints[b]);
+    let mut out = Vec::new();
+    let labels = label_changes(&x.labels, &y.labels);
+    if !labels.is_empty() {
+        out.push(format!("labels {}", labels.join(", ")));
+    }
+    let ns = label_changes(
+        &old.namespaces[x.namespace].labels,
+        &new.namespaces[y.namespace].labels,
+    );
+    if !ns.is_empty() {
+        out.push(format!("namespace labels {}", ns.join(", ")));
+    }
+    if x.ports != y.ports {
+        out.push("container ports".to_string());
+    }
+    if x.ips != y.ips {
+        out.push("pod IPs".to_string());
+    }
+    if x.host_network != y.host_network {
+        out.push(format!(
+            "hostNetwork {} → {}",
+            x.host_network, y.host_network
+        ));
+    }
+    if replicas(x) != replicas(y) && x.has_several_pods() != y.has_several_pods() {
+        let r = |e: &Endpoint| replicas(e).map_or("-".to_string(), |r| r.to_string());
+        out.push(format!("replicas {} → {}", r(x), r(y)));
+    }
+    if x.owner != y.owner {
+        out.push("owner".to_string());
+    }
+    out
+}
+
+fn policy_names<'c>(c: &'c Cluster, ids: &[usize]) -> Vec<(&'c str, &'c str)> {
+    let mut v: Vec<(&str, &str)> = ids
+        .iter()
+        .map(|&p| {
+            (
+                c.policies[p].namespace.as_str(),
+                c.policies[p].name.as_str(),
+            )
+        })
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+impl Changes {
+    pub fn find(old: &Engine, new: &Engine) -> Changes {
+        let sides = [old.cluster(), new.cluster()];
+
+        // Policies by (namespace, name).
+        let pol_index: [HashMap<(&str, &str), Option<usize>>; 2] = sides.map(|c| {
+            index(
+                c.policies
+                    .iter()
+                    .map(|p| (p.namespace.as_str(), p.name.as_str())),
+            )
+        });
+        let mut policies: [Vec<Option<PolicyChange>>; 2] = [Vec::new(), Vec::new()];
+        for s in 0..2 {
+            let other = 1 - s;
+            policies[s] = sides[s]
+                .policies
+                .iter()
+                .map(|p| {
+                    let key = (p.namespace.as_str(), p.name.as_str());
+                    let mine = pol_index[s].get(&key).copied().flatten();
+                    match (mine, pol_index[other].get(&key).copied().flatten()) {
+                        (Some(_), Some(j)) => {
+                            let diff = policy_differences(p, &sides[other].policies[j]);
+                            (!diff.is_empty()).then_some(PolicyChange::Edited(diff))
+                        }
+                        _ if s == 0 => Some(PolicyChange::Removed),
+                        _ => Some(PolicyChange::Added),
+                    }
+                })
+                .collect();
+        }
+
+        // Endpoints by identity.
+        let ep_index: [HashMap<EndpointKey, Option<usize>>; 2] =
+            sides.map(|c| index((0..c.endpoints.len()).map(|e| endpoint_key(c, e))));
+        let views = [old.view(), new.view()];
+        let mut endpoints: [Vec<Option<String>>; 2] = [Vec::new(), Vec::new()];
+        let mut source_dirty: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
+        let mut destination_dirty: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
+        for s in 0..2 {
+            let other = 1 - s;
+            let c = sides[s];
+            let n = c.endpoints.len();
+            endpoints[s] = vec![None; n];
+            source_dirty[s] = vec![false; n];
+            destination_dirty[s] = vec![false; n];
+            for e in 0..n {
+                let key = endpoint_key(c, e);
+                let matched = ep_index[s]
+                    .get(&key)
+                    .copied()
+                    .flatten()
+                    .and(ep_index[other].get(&key).copied().flatten());
+                let name = format!("{} {}/{}", key.1, key.0, key.2);
+                let Some(o) = matched else {
+                    endpoints[s][e] = Some(format!(
+                        "{name} {}",
+                        if s == 0 { "removed" } else { "added" }
+                    ));
+                    source_dirty[s][e] = true;
+                    destination_dirty[s][e] = true;
+                    continue;
+                };
+                let (oc, a, b) = if s == 0 {
+                    (sides[1], e, o)
+                } else {
+                    (sides[0], o, e)
+                };
+                let diffs = if s == 0 {
+                    endpoint_differences(c, a, oc, b)
+                } else {
+                    endpoint_differences(oc, a, c, b)
+                };
+                if !diffs.is_empty() {
+                    endpoints[s][e] = Some(format!("{name}: {}", diffs.join("; ")));
+                    source_dirty[s][e] = true;
+                    destination_dirty[s][e] = true;
+                    continue;
+                }
+                // Same endpoint: dirty in a direction when its isolating policies differ,
+                // by name or by content.
+                for d in [Direction::Egress, Direction::Ingress] {
+                    let mine = views[s].isolating(d, e);
+                    let theirs = views[other].isolating(d, o);
+                    let dirty = policy_names(c, mine) != policy_names(sides[other], theirs)
+                        || mine.iter().any(|&p| policies[s][p].is_some());
+                    match d {
+                        Direction::Egress => source_dirty[s][e] = dirty,
+                        Direction::Ingress => destination_dirty[s][e] = dirty,
+                    }
+                }
+            }
+        }
+        Changes {
+            policies,
+            endpoints,
+            source_dirty,
+            destination_dirty,
+        }
+    }
+}
