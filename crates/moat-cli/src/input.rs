@@ -64,8 +64,13 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
 /// Load everything; any problem refuses the whole input, with every problem listed.
 pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     let sources = read_sources(args)?;
+    load_sources(args, &sources)
+}
+
+/// Load sources read elsewhere (a git revision) with the same flags and checks.
+pub fn load_sources(args: &InputArgs, sources: &[Source]) -> Result<Loaded, Failure> {
     let loaded = load(
-        &sources,
+        sources,
         &LoadOptions {
             default_namespace: args.namespace.clone(),
         },

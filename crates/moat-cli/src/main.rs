@@ -4,6 +4,7 @@ mod cli;
 mod cmd;
 mod endpoint_arg;
 mod exit;
+mod git;
 mod input;
 mod output;
 
@@ -17,6 +18,7 @@ fn main() {
         cli::Command::Matrix(args) => cmd::matrix::run(&args),
         cli::Command::Lint(args) => cmd::lint::run(&args),
         cli::Command::Gen(args) => cmd::gen::run(&args),
+        cli::Command::Diff(args) => cmd::diff::run(&args),
         cli::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
