@@ -1,6 +1,7 @@
 //! Markdown for a pull-request comment: a headline, a summary table of every changed
 //! connection, the gate, then the reasons folded in `<details>`. At most `MAX_ROWS`
-//! connections are listed, to stay well under GitHub's comment size limit.
+//! connections are listed and `MAX_DETAILS` explained, to stay well under GitHub's
+//! comment size limit (65,536 characters).
 
 use std::io::{self, Write};
 
@@ -8,6 +9,8 @@ use super::diff_report::{group_name, kind_word, ports_cell, probe_text, side_tex
 use super::matrix_md::cell;
 
 const MAX_ROWS: usize = 100;
+/// Most connections explained in the folded details.
+const MAX_DETAILS: usize = 25;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -81,7 +84,7 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             out,
             "\n<details>\n<summary>Why each connection changed</summary>\n"
         )?;
-        for e in d.entries().take(MAX_ROWS) {
+        for e in d.entries().take(MAX_DETAILS) {
             writeln!(
                 out,
                 "#### {} `{}` → `{}`\n",
@@ -99,6 +102,13 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
                 writeln!(out, "- cause: {c}")?;
             }
             writeln!(out)?;
+        }
+        if n > MAX_DETAILS {
+            writeln!(
+                out,
+                "{} more: `moat diff --output json` explains every one.\n",
+                n - MAX_DETAILS
+            )?;
         }
         writeln!(out, "</details>")?;
     }

@@ -2,7 +2,7 @@
 //! on each side), and the changes of the objects involved (policies isolating the source
 //! for egress or the destination for ingress, and the endpoints themselves).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::changes::Changes;
 use super::collect::{Key, Side};
@@ -48,17 +48,6 @@ pub struct Blamer<'s, 'a, 'e> {
     sides: &'s [Side<'a, 'e>; 2],
     changes: &'s Changes,
     refine: &'s Refinement,
-    ids: [HashMap<(String, String, String), usize>; 2],
-}
-
-fn identity(side: &Side, e: usize) -> (String, String, String) {
-    let c = side.matrix.engine().cluster();
-    let ep = &c.endpoints[e];
-    (
-        c.namespaces[ep.namespace].name.clone(),
-        ep.kind_name().to_string(),
-        ep.name.clone(),
-    )
 }
 
 fn policy_names(side: &Side, v: &SideVerdict, allowed: bool) -> Vec<String> {
@@ -84,15 +73,10 @@ fn policy_names(side: &Side, v: &SideVerdict, allowed: bool) -> Vec<String> {
 
 impl<'s, 'a, 'e> Blamer<'s, 'a, 'e> {
     pub fn new(sides: &'s [Side<'a, 'e>; 2], changes: &'s Changes, refine: &'s Refinement) -> Self {
-        let ids = [0, 1].map(|s| {
-            let n = sides[s].matrix.engine().cluster().endpoints.len();
-            (0..n).map(|e| (identity(&sides[s], e), e)).collect()
-        });
         Blamer {
             sides,
             changes,
             refine,
-            ids,
         }
     }
 
@@ -110,12 +94,10 @@ impl<'s, 'a, 'e> Blamer<'s, 'a, 'e> {
     }
 
     /// The same target on side `to` (an endpoint by identity; an address as is).
-    fn translate(&self, from: usize, to: usize, t: Target) -> Option<Target> {
+    fn translate(&self, from: usize, t: Target) -> Option<Target> {
         match t {
             Target::External(_) => Some(t),
-            Target::Endpoint(e) => self.ids[to]
-                .get(&identity(&self.sides[from], e))
-                .map(|&o| Target::Endpoint(o)),
+            Target::Endpoint(e) => self.changes.counterpart[from][e].map(Target::Endpoint),
         }
     }
 
@@ -161,7 +143,7 @@ impl<'s, 'a, 'e> Blamer<'s, 'a, 'e> {
             let pair = if t == s {
                 Some((src, dst))
             } else {
-                self.translate(s, t, src).zip(self.translate(s, t, dst))
+                self.translate(s, src).zip(self.translate(s, dst))
             };
             blame.sides[t] = Some(match pair {
                 None => SideBlame {

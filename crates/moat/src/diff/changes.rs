@@ -13,8 +13,6 @@
 //! every connection that differs has a source-dirty source or a destination-dirty
 //! destination.
 
-use std::collections::HashMap;
-
 use crate::engine::Engine;
 use crate::model::{Cluster, Direction, Endpoint, NetworkPolicy, Rule};
 
@@ -51,6 +49,8 @@ pub struct Changes {
     pub source_dirty: [Vec<bool>; 2],
     /// Per side, per endpoint: its ingress may differ (its column must be recomputed).
     pub destination_dirty: [Vec<bool>; 2],
+    /// Per side, per endpoint: the same endpoint (by identity) on the other side.
+    pub counterpart: [Vec<Option<usize>>; 2],
 }
 
 type EndpointKey<'a> = (&'a str, &'a str, &'a str);
@@ -64,13 +64,48 @@ fn endpoint_key(c: &Cluster, e: usize) -> EndpointKey<'_> {
     )
 }
 
-/// Index by key; a key held twice on one side is matched on neither (both stay dirty).
-fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> HashMap<K, Option<usize>> {
-    let mut m: HashMap<K, Option<usize>> = HashMap::new();
-    for (i, k) in keys.enumerate() {
-        m.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
+fn policy_keys(c: &Cluster) -> Vec<(&str, &str)> {
+    c.policies
+        .iter()
+        .map(|p| (p.namespace.as_str(), p.name.as_str()))
+        .collect()
+}
+
+fn endpoint_keys(c: &Cluster) -> Vec<EndpointKey<'_>> {
+    (0..c.endpoints.len()).map(|e| endpoint_key(c, e)).collect()
+}
+
+/// Match items of two sides by key: per side, per item, its counterpart on the other side.
+/// A key held twice on one side is matched on neither (those items stay dirty). A sorted
+/// merge, not a hash join: the loader already sorts both sides nearly by these keys.
+fn match_by<K: Ord>(a: Vec<K>, b: Vec<K>) -> [Vec<Option<usize>>; 2] {
+    let order = |keys: &Vec<K>| {
+        let mut o: Vec<usize> = (0..keys.len()).collect();
+        o.sort_by(|&x, &y| keys[x].cmp(&keys[y]));
+        o
+    };
+    let (oa, ob) = (order(&a), order(&b));
+    let mut out = [vec![None; a.len()], vec![None; b.len()]];
+    let unique = |o: &[usize], keys: &[K], i: usize| {
+        (i == 0 || keys[o[i - 1]] != keys[o[i]])
+            && (i + 1 == o.len() || keys[o[i + 1]] != keys[o[i]])
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < oa.len() && j < ob.len() {
+        match a[oa[i]].cmp(&b[ob[j]]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if unique(&oa, &a, i) && unique(&ob, &b, j) {
+                    out[0][oa[i]] = Some(ob[j]);
+                    out[1][ob[j]] = Some(oa[i]);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
     }
-    m
+    out
 }
 
 fn same_rules(a: &[Rule], b: &[Rule]) -> bool {
@@ -182,84 +217,72 @@ fn policy_names<'c>(c: &'c Cluster, ids: &[usize]) -> Vec<(&'c str, &'c str)> {
     v
 }
 
+/// One side's endpoints: what changed about each, and which are dirty.
+struct SideEndpoints {
+    notes: Vec<Option<String>>,
+    source_dirty: Vec<bool>,
+    destination_dirty: Vec<bool>,
+}
+
 impl Changes {
     pub fn find(old: &Engine, new: &Engine) -> Changes {
         let sides = [old.cluster(), new.cluster()];
 
         // Policies by (namespace, name).
-        let pol_index: [HashMap<(&str, &str), Option<usize>>; 2] = sides.map(|c| {
-            index(
-                c.policies
-                    .iter()
-                    .map(|p| (p.namespace.as_str(), p.name.as_str())),
-            )
-        });
+        let pol_match = match_by(policy_keys(sides[0]), policy_keys(sides[1]));
         let mut policies: [Vec<Option<PolicyChange>>; 2] = [Vec::new(), Vec::new()];
         for s in 0..2 {
-            let other = 1 - s;
             policies[s] = sides[s]
                 .policies
                 .iter()
-                .map(|p| {
-                    let key = (p.namespace.as_str(), p.name.as_str());
-                    let mine = pol_index[s].get(&key).copied().flatten();
-                    match (mine, pol_index[other].get(&key).copied().flatten()) {
-                        (Some(_), Some(j)) => {
-                            let diff = policy_differences(p, &sides[other].policies[j]);
-                            (!diff.is_empty()).then_some(PolicyChange::Edited(diff))
-                        }
-                        _ if s == 0 => Some(PolicyChange::Removed),
-                        _ => Some(PolicyChange::Added),
+                .zip(&pol_match[s])
+                .map(|(p, m)| match m {
+                    Some(j) => {
+                        let diff = policy_differences(p, &sides[1 - s].policies[*j]);
+                        (!diff.is_empty()).then_some(PolicyChange::Edited(diff))
                     }
+                    None if s == 0 => Some(PolicyChange::Removed),
+                    None => Some(PolicyChange::Added),
                 })
                 .collect();
         }
 
         // Endpoints by identity.
-        let ep_index: [HashMap<EndpointKey, Option<usize>>; 2] =
-            sides.map(|c| index((0..c.endpoints.len()).map(|e| endpoint_key(c, e))));
+        let counterpart = match_by(endpoint_keys(sides[0]), endpoint_keys(sides[1]));
         let views = [old.view(), new.view()];
-        let mut endpoints: [Vec<Option<String>>; 2] = [Vec::new(), Vec::new()];
-        let mut source_dirty: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
-        let mut destination_dirty: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
-        for s in 0..2 {
+        let side = |s: usize| -> SideEndpoints {
             let other = 1 - s;
             let c = sides[s];
             let n = c.endpoints.len();
-            endpoints[s] = vec![None; n];
-            source_dirty[s] = vec![false; n];
-            destination_dirty[s] = vec![false; n];
-            for e in 0..n {
-                let key = endpoint_key(c, e);
-                let matched = ep_index[s]
-                    .get(&key)
-                    .copied()
-                    .flatten()
-                    .and(ep_index[other].get(&key).copied().flatten());
-                let name = format!("{} {}/{}", key.1, key.0, key.2);
-                let Some(o) = matched else {
-                    endpoints[s][e] = Some(format!(
-                        "{name} {}",
+            let mut out = SideEndpoints {
+                notes: vec![None; n],
+                source_dirty: vec![false; n],
+                destination_dirty: vec![false; n],
+            };
+            for (e, &counter) in counterpart[s].iter().enumerate() {
+                let name = || {
+                    let k = endpoint_key(c, e);
+                    format!("{} {}/{}", k.1, k.0, k.2)
+                };
+                let Some(o) = counter else {
+                    out.notes[e] = Some(format!(
+                        "{} {}",
+                        name(),
                         if s == 0 { "removed" } else { "added" }
                     ));
-                    source_dirty[s][e] = true;
-                    destination_dirty[s][e] = true;
+                    out.source_dirty[e] = true;
+                    out.destination_dirty[e] = true;
                     continue;
                 };
-                let (oc, a, b) = if s == 0 {
-                    (sides[1], e, o)
-                } else {
-                    (sides[0], o, e)
-                };
                 let diffs = if s == 0 {
-                    endpoint_differences(c, a, oc, b)
+                    endpoint_differences(c, e, sides[1], o)
                 } else {
-                    endpoint_differences(oc, a, c, b)
+                    endpoint_differences(sides[0], o, c, e)
                 };
                 if !diffs.is_empty() {
-                    endpoints[s][e] = Some(format!("{name}: {}", diffs.join("; ")));
-                    source_dirty[s][e] = true;
-                    destination_dirty[s][e] = true;
+                    out.notes[e] = Some(format!("{}: {}", name(), diffs.join("; ")));
+                    out.source_dirty[e] = true;
+                    out.destination_dirty[e] = true;
                     continue;
                 }
                 // Same endpoint: dirty in a direction when its isolating policies differ,
@@ -267,20 +290,24 @@ impl Changes {
                 for d in [Direction::Egress, Direction::Ingress] {
                     let mine = views[s].isolating(d, e);
                     let theirs = views[other].isolating(d, o);
-                    let dirty = policy_names(c, mine) != policy_names(sides[other], theirs)
-                        || mine.iter().any(|&p| policies[s][p].is_some());
+                    let dirty = mine.iter().any(|&p| policies[s][p].is_some())
+                        || mine.len() != theirs.len()
+                        || policy_names(c, mine) != policy_names(sides[other], theirs);
                     match d {
-                        Direction::Egress => source_dirty[s][e] = dirty,
-                        Direction::Ingress => destination_dirty[s][e] = dirty,
+                        Direction::Egress => out.source_dirty[e] = dirty,
+                        Direction::Ingress => out.destination_dirty[e] = dirty,
                     }
                 }
             }
-        }
+            out
+        };
+        let (a, b) = rayon::join(|| side(0), || side(1));
         Changes {
             policies,
-            endpoints,
-            source_dirty,
-            destination_dirty,
+            endpoints: [a.notes, b.notes],
+            source_dirty: [a.source_dirty, b.source_dirty],
+            destination_dirty: [a.destination_dirty, b.destination_dirty],
+            counterpart,
         }
     }
 }
