@@ -163,7 +163,7 @@ fn flat(d: &Diff) -> Flat {
     let row = |c: &Option<moat::diff::Conn>| {
         c.as_ref().map(|c| {
             (
-                c.ports.clone(),
+                (*c.ports).clone(),
                 (!c.uniform).then_some((c.pairs, c.total, c.same_ports)),
             )
         })
@@ -221,7 +221,7 @@ proptest! {
             prop_assert_eq!(&inc.added, &full.added);
             prop_assert_eq!(&inc.removed, &full.removed);
             for e in full.entries() {
-                let (bp, ap) = (e.before.as_ref().map(|c| c.ports.clone()).unwrap_or_default(), e.after.as_ref().map(|c| c.ports.clone()).unwrap_or_default());
+                let (bp, ap) = (e.before.as_ref().map(|c| (*c.ports).clone()).unwrap_or_default(), e.after.as_ref().map(|c| (*c.ports).clone()).unwrap_or_default());
                 prop_assert_eq!(&e.opened, &ap.minus(&bp));
                 prop_assert_eq!(&e.closed, &bp.minus(&ap));
                 prop_assert!(!e.blame.causes.is_empty(), "no cause for {:?}\n{}\n=====\n{}", e, old_yaml, new_yaml);

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::collect::{group_key, Key, Side};
+use super::collect::{Key, Side};
 use super::refine::Refinement;
 use crate::check::{resolve, Expectation, PortSpec};
 use crate::engine::Target;
@@ -26,16 +26,14 @@ pub struct Allowances {
 
 fn key_of(side: &Side, refine: &Refinement, t: Target) -> Key {
     match t {
-        Target::Endpoint(e) => {
-            group_key(side.matrix, &side.groups, side.groups.of_unit[e] as usize)
-        }
+        Target::Endpoint(e) => side.key(side.groups.of_unit[e] as usize),
         Target::External(ip) => {
             let part = side.matrix.ips.part_of(ip);
             let common = refine
                 .split(side.index, part)
                 .find(|&i| refine.parts()[i].contains(ip))
                 .unwrap_or(0);
-            Key::External(common)
+            Key::External(common as u32)
         }
     }
 }

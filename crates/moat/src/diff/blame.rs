@@ -82,8 +82,8 @@ impl<'s, 'a, 'e> Blamer<'s, 'a, 'e> {
 
     fn targets(&self, s: usize, key: &Key) -> Vec<Target> {
         match key {
-            Key::External(i) => vec![Target::External(self.refine.parts()[*i].first())],
-            Key::Group(ns, name) => match self.sides[s].group(ns, name) {
+            Key::External(i) => vec![Target::External(self.refine.parts()[*i as usize].first())],
+            Key::Group(id) => match self.sides[s].group(*id) {
                 None => vec![],
                 Some(g) => self.sides[s].groups.members[g]
                     .iter()

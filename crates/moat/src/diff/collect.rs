@@ -3,6 +3,7 @@
 //! rows of source-dirty groups plus the columns of destination-dirty groups.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::changes::Changes;
 use super::ports::PortSet;
@@ -10,19 +11,20 @@ use super::refine::Refinement;
 use crate::engine::BitSet;
 use crate::matrix::{Aggregator, Connection, Groups, Matrix, Selection};
 
-/// One end of a connection, the same on both sides.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One end of a connection, the same on both sides: an endpoint group by its id in
+/// [`Names`] (ids follow name order, so keys sort as names do), or a part of the common
+/// refinement of both sides' external ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
-    /// (namespace, name); the name is empty in the namespace view.
-    Group(String, String),
-    /// A part of the common refinement of both sides' external ranges.
-    External(usize),
+    Group(u32),
+    External(u32),
 }
 
 /// A connection as the matrix reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conn {
-    pub ports: PortSet,
+    /// Shared: few distinct port sets stand for many connections.
+    pub ports: Arc<PortSet>,
     /// Member pairs with some port allowed, of `total`.
     pub pairs: u64,
     pub total: u64,
@@ -45,67 +47,102 @@ impl Conn {
 
 pub type Connections = BTreeMap<(Key, Key), Conn>;
 
+/// (namespace, name) of an endpoint group; the name is empty in the namespace view.
+fn raw_name(m: &Matrix, g: &Groups, h: usize) -> Option<(String, String)> {
+    let ns = g.namespace[h]?;
+    let ns_name = &m.engine().cluster().namespaces[ns].name;
+    let name = g.names[h]
+        .strip_prefix(ns_name.as_str())
+        .and_then(|r| r.strip_prefix('/'))
+        .unwrap_or("");
+    Some((ns_name.clone(), name.to_string()))
+}
+
+/// The endpoint groups of both sides, by name, sorted.
+pub struct Names {
+    list: Vec<(String, String)>,
+}
+
+impl Names {
+    pub fn build(sides: [(&Matrix, &Groups); 2]) -> Names {
+        let mut list: Vec<(String, String)> = sides
+            .iter()
+            .flat_map(|(m, g)| (0..g.len()).filter_map(|h| raw_name(m, g, h)))
+            .collect();
+        list.sort_unstable();
+        list.dedup();
+        Names { list }
+    }
+
+    fn id(&self, name: &(String, String)) -> Option<u32> {
+        self.list.binary_search(name).ok().map(|i| i as u32)
+    }
+
+    /// As `moat matrix` prints it: `namespace/name`, or `namespace`.
+    pub fn display(&self, id: u32) -> String {
+        let (ns, name) = &self.list[id as usize];
+        if name.is_empty() {
+            ns.clone()
+        } else {
+            format!("{ns}/{name}")
+        }
+    }
+}
+
 /// One side: its matrix and groups, and which side it is (0 old, 1 new).
 pub struct Side<'a, 'e> {
     pub matrix: &'a Matrix<'e>,
     pub groups: Groups,
     pub index: usize,
-    by_name: HashMap<(String, String), usize>,
+    /// Per group: its key (`External` with the side's own part index for ranges).
+    key_of_group: Vec<Key>,
+    group_of_id: HashMap<u32, usize>,
 }
 
 impl<'a, 'e> Side<'a, 'e> {
-    pub fn new(matrix: &'a Matrix<'e>, groups: Groups, index: usize) -> Self {
-        let mut by_name = HashMap::new();
-        for g in 0..groups.len() {
-            if let Key::Group(ns, n) = group_key(matrix, &groups, g) {
-                by_name.insert((ns, n), g);
-            }
-        }
+    pub fn new(matrix: &'a Matrix<'e>, groups: Groups, index: usize, names: &Names) -> Self {
+        let mut group_of_id = HashMap::new();
+        let key_of_group = (0..groups.len())
+            .map(
+                |h| match raw_name(matrix, &groups, h).and_then(|n| names.id(&n)) {
+                    Some(id) => {
+                        group_of_id.insert(id, h);
+                        Key::Group(id)
+                    }
+                    None => {
+                        Key::External((groups.members[h][0] as usize - groups.endpoints) as u32)
+                    }
+                },
+            )
+            .collect();
         Side {
             matrix,
             groups,
             index,
-            by_name,
+            key_of_group,
+            group_of_id,
         }
     }
 
-    /// The group of this key, if this side has it (endpoint groups only).
-    pub fn group(&self, ns: &str, name: &str) -> Option<usize> {
-        self.by_name
-            .get(&(ns.to_string(), name.to_string()))
-            .copied()
+    /// The group of this endpoint group key, if this side has it.
+    pub fn group(&self, id: u32) -> Option<usize> {
+        self.group_of_id.get(&id).copied()
     }
 
-    fn external_part(&self, g: usize) -> usize {
-        self.groups.members[g][0] as usize - self.groups.endpoints
-    }
-}
-
-/// The key of an endpoint group, or `External(part)` with the side's own part index.
-pub(super) fn group_key(m: &Matrix, g: &Groups, h: usize) -> Key {
-    match g.namespace[h] {
-        None => Key::External(g.members[h][0] as usize - g.endpoints),
-        Some(ns) => {
-            let ns_name = &m.engine().cluster().namespaces[ns].name;
-            let name = g.names[h]
-                .strip_prefix(ns_name.as_str())
-                .and_then(|r| r.strip_prefix('/'))
-                .unwrap_or("")
-                .to_string();
-            Key::Group(ns_name.clone(), name)
-        }
+    /// The key of a group (`External` with this side's own part index for ranges).
+    pub fn key(&self, h: usize) -> Key {
+        self.key_of_group[h]
     }
 }
 
 /// The keys a group stands for: itself, or the common parts of its external range.
 fn keys(side: &Side, refine: &Refinement, h: usize) -> Vec<Key> {
-    if side.groups.is_external(h) {
-        refine
-            .split(side.index, side.external_part(h))
-            .map(Key::External)
-            .collect()
-    } else {
-        vec![group_key(side.matrix, &side.groups, h)]
+    match side.key(h) {
+        Key::External(part) => refine
+            .split(side.index, part as usize)
+            .map(|i| Key::External(i as u32))
+            .collect(),
+        k => vec![k],
     }
 }
 
@@ -130,12 +167,12 @@ fn gather(
     out: &mut Connections,
 ) {
     let agg = Aggregator::new(side.matrix, &side.groups, sel);
-    let mut described: HashMap<Vec<u64>, PortSet> = HashMap::new();
+    let mut described: HashMap<Vec<u64>, Arc<PortSet>> = HashMap::new();
     let mut key_cache: HashMap<u32, Vec<Key>> = HashMap::new();
     agg.for_each(sources, |c: &Connection| {
         let ports = described
             .entry(c.ports.clone())
-            .or_insert_with(|| PortSet::from_ports(&side.matrix.ports.describe(&c.ports)))
+            .or_insert_with(|| Arc::new(PortSet::from_ports(&side.matrix.ports.describe(&c.ports))))
             .clone();
         let conn = Conn {
             ports,
@@ -152,9 +189,9 @@ fn gather(
             .entry(c.to)
             .or_insert_with(|| keys(side, refine, c.to as usize))
             .clone();
-        for f in &from {
-            for t in &to {
-                out.insert((f.clone(), t.clone()), conn.clone());
+        for &f in &from {
+            for &t in &to {
+                out.insert((f, t), conn.clone());
             }
         }
         true
@@ -187,12 +224,12 @@ impl Dirty {
         for (s, side) in sides.iter().enumerate() {
             let g = &side.groups;
             for e in 0..g.endpoints {
-                let h = g.of_unit[e] as usize;
+                let key = side.key(g.of_unit[e] as usize);
                 if changes.source_dirty[s][e] {
-                    rows.insert(group_key(side.matrix, g, h));
+                    rows.insert(key);
                 }
                 if changes.destination_dirty[s][e] {
-                    columns.insert(group_key(side.matrix, g, h));
+                    columns.insert(key);
                 }
             }
         }
@@ -209,7 +246,7 @@ pub fn incremental(side: &Side, refine: &Refinement, dirty: &Dirty) -> (Connecti
     let mut dst_units = BitSet::new(g.unit_count());
     let mut columns = 0;
     for h in 0..g.len() {
-        let key = group_key(side.matrix, g, h);
+        let key = side.key(h);
         if !g.is_external(h) && dirty.rows.contains(&key) {
             rows.push(h);
         } else {

@@ -25,7 +25,7 @@ use crate::check::Expectation;
 use crate::error::InputError;
 use crate::matrix::{GroupBy, Groups, Matrix};
 use allow::Allowances;
-use collect::{Dirty, Side};
+use collect::{Dirty, Names, Side};
 
 /// How to compute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,11 +112,10 @@ pub struct Options<'a> {
     pub allow: &'a [Expectation],
 }
 
-fn key_name(k: &Key, refine: &Refinement) -> String {
+fn key_name(k: &Key, names: &Names, refine: &Refinement) -> String {
     match k {
-        Key::Group(ns, name) if name.is_empty() => ns.clone(),
-        Key::Group(ns, name) => format!("{ns}/{name}"),
-        Key::External(i) => refine.parts()[*i].to_string(),
+        Key::Group(id) => names.display(*id),
+        Key::External(i) => refine.parts()[*i as usize].to_string(),
     }
 }
 
@@ -126,7 +125,11 @@ pub fn diff(old: &Matrix, new: &Matrix, opts: &Options) -> Result<Diff, Vec<Inpu
         || Groups::build(old, opts.by),
         || Groups::build(new, opts.by),
     );
-    let sides = [Side::new(old, g_old, 0), Side::new(new, g_new, 1)];
+    let names = Names::build([(old, &g_old), (new, &g_new)]);
+    let sides = [
+        Side::new(old, g_old, 0, &names),
+        Side::new(new, g_new, 1, &names),
+    ];
     let refine = Refinement::build(&old.ips, &new.ips);
     let changes = Changes::find(old.engine(), new.engine());
     let allow = Allowances::resolve(&sides[1], &refine, opts.allow)?;
@@ -167,17 +170,17 @@ pub fn diff(old: &Matrix, new: &Matrix, opts: &Options) -> Result<Diff, Vec<Inpu
             (None, None) => continue,
         };
         let empty = PortSet::default();
-        let bp = b.map_or(&empty, |c| &c.ports);
-        let ap = a.map_or(&empty, |c| &c.ports);
+        let bp = b.map_or(&empty, |c| &*c.ports);
+        let ap = a.map_or(&empty, |c| &*c.ports);
         let mut e = Entry {
             kind,
-            from: key_name(&key.0, &refine),
-            to: key_name(&key.1, &refine),
+            from: key_name(&key.0, &names, &refine),
+            to: key_name(&key.1, &names, &refine),
             before: b.cloned(),
             after: a.cloned(),
             opened: ap.minus(bp),
             closed: bp.minus(ap),
-            blame: blamer.blame(&key.0, &key.1, b.map(|c| &c.ports), a.map(|c| &c.ports)),
+            blame: blamer.blame(&key.0, &key.1, b.map(|c| &*c.ports), a.map(|c| &*c.ports)),
             excused: false,
         };
         if e.opens() {
