@@ -171,6 +171,11 @@ pub fn run(args: &DiffArgs) -> Result<i32, Failure> {
         gate,
     };
     if args.stats {
+        if d.mode == Mode::Full && !args.full {
+            eprintln!(
+                "note: a tier other than NetworkPolicy decides: both matrices computed whole"
+            );
+        }
         for (side, w) in ["old", "new"].iter().zip(&d.work) {
             eprintln!(
                 "{side}: {} of {} source groups computed in full, {} towards {} changed destination groups",

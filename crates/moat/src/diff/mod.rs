@@ -22,6 +22,7 @@ pub use ports::PortSet;
 pub use refine::Refinement;
 
 use crate::check::Expectation;
+use crate::engine::{NetworkPolicyTier, Tier as _};
 use crate::error::InputError;
 use crate::matrix::{GroupBy, Groups, Matrix};
 use allow::Allowances;
@@ -93,6 +94,9 @@ pub struct Diff {
     pub endpoint_changes: Vec<String>,
     /// What was computed on each side.
     pub work: [Work; 2],
+    /// How it was computed (incremental unless asked otherwise, or unless a tier other than
+    /// NetworkPolicy decides: its inputs are not tracked by the dirty-row analysis).
+    pub mode: Mode,
 }
 
 impl Diff {
@@ -133,7 +137,15 @@ pub fn diff(old: &Matrix, new: &Matrix, opts: &Options) -> Result<Diff, Vec<Inpu
     let refine = Refinement::build(&old.ips, &new.ips);
     let changes = Changes::find(old.engine(), new.engine());
     let allow = Allowances::resolve(&sides[1], &refine, opts.allow)?;
-    let ((c_old, w_old), (c_new, w_new)) = match opts.mode {
+    // The dirty-row reasoning knows what NetworkPolicies read. Another tier (cluster-wide
+    // policies) could change connections it cannot see: then compare whole matrices.
+    let np_only = |m: &Matrix| m.engine().tier_names() == [NetworkPolicyTier.name()];
+    let mode = if np_only(old) && np_only(new) {
+        opts.mode
+    } else {
+        Mode::Full
+    };
+    let ((c_old, w_old), (c_new, w_new)) = match mode {
         Mode::Full => rayon::join(
             || collect::all(&sides[0], &refine),
             || collect::all(&sides[1], &refine),
@@ -156,6 +168,7 @@ pub fn diff(old: &Matrix, new: &Matrix, opts: &Options) -> Result<Diff, Vec<Inpu
         policy_changes: Vec::new(),
         endpoint_changes: Vec::new(),
         work: [w_old, w_new],
+        mode,
     };
     let mut keys: Vec<&(Key, Key)> = c_old.keys().chain(c_new.keys()).collect();
     keys.sort_unstable();
