@@ -40,6 +40,11 @@ fn is_manifest(p: &str) -> bool {
 /// The manifests under `paths` at `rev`, named `REV:path`. A path with no manifest at REV
 /// (added by the change) is reported in the notes, and gives the old side nothing.
 pub fn sources_at(rev: &str, paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<String>), Failure> {
+    git(&["rev-parse", "--git-dir"]).map_err(|_| {
+        bad(format!(
+            "--base `{rev}`: the current directory is not inside a git repository"
+        ))
+    })?;
     let commit = format!("{rev}^{{commit}}");
     git(&["rev-parse", "--verify", "--quiet", &commit])
         .map_err(|_| bad(format!("--base `{rev}`: not a commit of this repository")))?;

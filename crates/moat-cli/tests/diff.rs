@@ -338,6 +338,12 @@ fn base_errors_and_paths_new_in_the_change() {
     let (_, err, code) = moat_in(&dir, &["diff", "--base", "no-such-rev", "k8s"], None);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-rev"), "{err}");
+    assert!(err.contains("not a commit"), "{err}");
+    let outside = scratch("not-a-repo");
+    std::fs::create_dir_all(outside.join("k8s")).unwrap();
+    let (_, err, code) = moat_in(&outside, &["diff", "--base", "HEAD", "k8s"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("not inside a git repository"), "{err}");
     // A directory added by the change: the old side has nothing from it, and says so.
     let added = dir.join("apps");
     std::fs::create_dir_all(&added).unwrap();
