@@ -311,3 +311,79 @@ impl Changes {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{load_str, LoadOptions};
+
+    fn engine(y: &str) -> Engine {
+        let l = load_str("t.yaml", y, &LoadOptions::default());
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        Engine::new(l.cluster)
+    }
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: a, labels: {app: web}}\nspec: {containers: [{name: c, image: x}]}\n---\n";
+    const POLICY: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+
+    #[test]
+    fn moved_lines_and_comments_are_no_change() {
+        let old = engine(&format!("{POD}{POLICY}"));
+        let new = engine(&format!("# a comment\n\n{POLICY}---\n{POD}"));
+        let c = Changes::find(&old, &new);
+        assert_eq!(c.policies, [vec![None], vec![None]]);
+        assert_eq!(c.endpoints, [vec![None], vec![None]]);
+        assert_eq!(c.source_dirty, [vec![false], vec![false]]);
+        assert_eq!(c.destination_dirty, [vec![false], vec![false]]);
+        assert_eq!(c.counterpart, [vec![Some(0)], vec![Some(0)]]);
+    }
+
+    #[test]
+    fn a_policy_edit_dirties_its_direction_only() {
+        let old = engine(&format!("{POD}{POLICY}"));
+        let new = engine(&format!(
+            "{POD}{}",
+            POLICY.replace("[Ingress]", "[Ingress, Egress]")
+        ));
+        let c = Changes::find(&old, &new);
+        assert_eq!(
+            c.policies[1],
+            vec![Some(PolicyChange::Edited(vec!["policyTypes"]))]
+        );
+        // Now isolated for egress too: its row may differ; its ingress policies did change
+        // (same name, other content), so its column too.
+        assert_eq!(c.source_dirty, [vec![true], vec![true]]);
+        assert_eq!(c.destination_dirty, [vec![true], vec![true]]);
+        let ports = POLICY.replace(
+            "policyTypes: [Ingress]}",
+            "policyTypes: [Egress], egress: [{}]}",
+        );
+        let new = engine(&format!(
+            "{POD}{POLICY}---\n{}",
+            ports.replace("name: deny", "name: out")
+        ));
+        let c = Changes::find(&old, &new);
+        assert_eq!(c.policies[1], vec![None, Some(PolicyChange::Added)]);
+        assert_eq!(c.source_dirty[1], vec![true]);
+        assert_eq!(c.destination_dirty[1], vec![false]);
+    }
+
+    #[test]
+    fn endpoint_changes_are_described_and_dirty_both_ways() {
+        let old = engine(POD);
+        let new = engine(&POD.replace("app: web", "app: api, tier: front"));
+        let c = Changes::find(&old, &new);
+        assert_eq!(
+            c.endpoints[1],
+            vec![Some(
+                "Pod a/web: labels app=web → app=api, +tier=front".to_string()
+            )]
+        );
+        assert_eq!(c.source_dirty[1], vec![true]);
+        assert_eq!(c.destination_dirty[1], vec![true]);
+        let renamed = engine(&POD.replace("name: web", "name: web2"));
+        let c = Changes::find(&old, &renamed);
+        assert_eq!(c.endpoints[0], vec![Some("Pod a/web removed".to_string())]);
+        assert_eq!(c.endpoints[1], vec![Some("Pod a/web2 added".to_string())]);
+    }
+}
