@@ -374,3 +374,10 @@ fn base_errors_and_paths_new_in_the_change() {
     assert_eq!(code, 2);
     assert!(err.contains("HEAD:k8s/broken.yaml:"), "{err}");
 }
+
+#[test]
+fn diff_without_changes_markdown() {
+    let (out, err, code) = moat(&["diff", OLD, OLD, "-o", "md", "--fail-on", "any"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
