@@ -381,3 +381,22 @@ fn diff_without_changes_markdown() {
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn a_label_change_alone_opens_traffic_and_is_named_as_the_cause() {
+    // The debug pod gets the frontend's tier label: no policy edit at all.
+    let workloads = std::fs::read_to_string(repo().join(OLD).join("workloads.yaml")).unwrap();
+    let labelled = workloads.replace(
+        "    app: frontend\n",
+        "    app: frontend\n    tier: frontend\n",
+    );
+    assert_ne!(labelled, workloads);
+    let policies = std::fs::read_to_string(repo().join(OLD).join("policies.yaml")).unwrap();
+    let (out, err, code) = moat_in(
+        &repo(),
+        &["diff", OLD, "-", "--fail-on", "opened"],
+        Some(format!("{policies}\n---\n{labelled}")),
+    );
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!(out);
+}
