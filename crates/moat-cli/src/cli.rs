@@ -54,6 +54,9 @@ pub enum Command {
     /// Explain every dropped connection of Hubble flow logs against the manifests, and flag drift.
     #[command(after_help = DROPS_HELP)]
     ExplainDrops(ExplainDropsArgs),
+    /// What a change opens and closes: the connections added, removed and changed between two versions.
+    #[command(after_help = crate::cmd::diff::HELP)]
+    Diff(DiffArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -132,7 +135,7 @@ pub struct GenArgs {
     pub rule_namespace: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -435,4 +438,50 @@ pub struct ExplainDropsArgs {
     pub input: InputArgs,
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: DropsFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    /// Markdown for a pull-request comment: a summary table, the details folded.
+    Md,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// A connection added, or ports or member pairs opened (unless declared by --allow).
+    Opened,
+    /// A connection removed, or ports or member pairs closed.
+    Closed,
+    /// Any change.
+    Any,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// OLD and NEW (each a file, a directory or `-`); with --base, the paths to compare with REV.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Read the old side from git revision REV (the same paths, the work tree untouched).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// How to gather endpoints.
+    #[arg(long, short = 'g', value_enum, default_value = "workload")]
+    pub group: MatrixGroup,
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: DiffFormat,
+    /// Exit 1 when a change of this kind exists.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub fail_on: Option<FailOn>,
+    /// Expectations file (as for `moat check`): opened flows it declares `allowed: true` do not fail the gate.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Option<PathBuf>,
+    /// Compute every connection of both sides, not only the rows and columns that can differ.
+    #[arg(long)]
+    pub full: bool,
+    /// Also print what was computed, with timings, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -66,13 +66,17 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
 
 fn read_and_load(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
     let sources = read_sources(args)?;
-    let loaded = load(
-        &sources,
+    let loaded = load_text(args, &sources);
+    Ok((sources, loaded))
+}
+
+fn load_text(args: &InputArgs, sources: &[Source]) -> Loaded {
+    load(
+        sources,
         &LoadOptions {
             default_namespace: args.namespace.clone(),
         },
-    );
-    Ok((sources, loaded))
+    )
 }
 
 /// With `--strict`, refuse what was skipped or warned about; otherwise note it on stderr.
@@ -104,11 +108,21 @@ pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     load_strict_with_sources(args).map(|(_, loaded)| loaded)
 }
 
-/// [`load_strict`], also handing back the sources read (for code frames). Objects defined
-/// twice resolve as `kubectl apply` would (the later wins, with a warning). Warnings and the
-/// count of documents not used go to stderr; with `--strict` they refuse the input too.
+/// [`load_strict`], also handing back the sources read (for code frames).
 pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
-    let (sources, mut loaded) = read_and_load(args)?;
+    let (sources, loaded) = read_and_load(args)?;
+    Ok((sources, refuse_problems(args, loaded)?))
+}
+
+/// Load sources read elsewhere (a git revision) with the same flags and checks.
+pub fn load_sources(args: &InputArgs, sources: &[Source]) -> Result<Loaded, Failure> {
+    refuse_problems(args, load_text(args, sources))
+}
+
+/// Any problem refuses the whole input. Objects defined twice resolve as `kubectl apply`
+/// would (the later wins, with a warning). Warnings and the count of documents not used go
+/// to stderr; with `--strict` they refuse the input too.
+fn refuse_problems(args: &InputArgs, mut loaded: Loaded) -> Result<Loaded, Failure> {
     if !loaded.problems.is_empty() {
         return Err(Failure::Input(
             loaded
@@ -120,7 +134,7 @@ pub fn load_strict_with_sources(args: &InputArgs) -> Result<(Vec<Source>, Loaded
     }
     loaded.later_wins();
     strict_or_note(args, &loaded)?;
-    Ok((sources, loaded))
+    Ok(loaded)
 }
 
 /// The library's advice to render charts says `moat <command> -`: name the command run.

@@ -7,6 +7,7 @@ mod cli;
 mod cmd;
 mod endpoint_arg;
 mod exit;
+mod git;
 mod input;
 mod output;
 mod stdio;
@@ -30,6 +31,7 @@ fn main() {
         cli::Command::Convert(args) => cmd::convert::run(&args),
         cli::Command::Recommend(args) => cmd::recommend::run(&args),
         cli::Command::ExplainDrops(args) => cmd::explain_drops::run(&args),
+        cli::Command::Diff(args) => cmd::diff::run(&args),
         cli::Command::Completions { shell } => {
             // clap_complete panics on a write error: render first, then write.
             let mut script = Vec::new();

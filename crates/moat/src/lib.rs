@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod flows;

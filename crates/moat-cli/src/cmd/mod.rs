@@ -1,5 +1,6 @@
 pub mod check;
 pub mod convert;
+pub mod diff;
 pub mod explain;
 pub mod explain_drops;
 mod explain_tiers;

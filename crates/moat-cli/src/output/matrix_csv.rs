@@ -10,7 +10,7 @@ pub struct Csv {
     names: NameCache,
 }
 
-fn field(s: &str) -> Cow<'_, str> {
+pub fn field(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\n']) {
         Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {

@@ -41,6 +41,26 @@ pub fn ports_json(p: &Ports) -> Value {
     }
 }
 
+/// One connection as a value, in the form of the streamed rows: `from`, `to`, `ports`, and
+/// `pairs`, `total`, `samePorts` when not uniform (`coverage`). For documents built whole.
+pub fn connection_value(
+    from: &str,
+    to: &str,
+    ports: &Ports,
+    coverage: Option<(u64, u64, bool)>,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("from".into(), json!(from));
+    m.insert("to".into(), json!(to));
+    m.insert("ports".into(), ports_json(ports));
+    if let Some((pairs, total, same)) = coverage {
+        m.insert("pairs".into(), json!(pairs));
+        m.insert("total".into(), json!(total));
+        m.insert("samePorts".into(), json!(same));
+    }
+    m
+}
+
 impl MatrixWriter for Json {
     fn begin(&mut self, out: &mut dyn Write, ctx: &Context) -> io::Result<()> {
         self.first = true;

@@ -6,7 +6,7 @@ use super::{Context, MatrixWriter, Row};
 
 pub struct Markdown;
 
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 

@@ -1,5 +1,10 @@
 //! Output writers. Matrix writers stream: one connection at a time into a `Write`.
 
+pub mod diff_csv;
+pub mod diff_json;
+pub mod diff_md;
+pub mod diff_report;
+pub mod diff_text;
 pub mod matrix_csv;
 pub mod matrix_dot;
 pub mod matrix_json;
@@ -39,18 +44,24 @@ impl Row<'_> {
     /// Why a grouped connection is not the same for every member pair, if it is not.
     pub fn variation(&self) -> Option<String> {
         let c = self.conn;
-        if c.uniform {
-            return None;
-        }
-        let mut parts = Vec::new();
-        if c.pairs < c.total {
-            parts.push(format!("{} of {} pairs", c.pairs, c.total));
-        }
-        if !c.same_ports {
-            parts.push("ports differ by pair".to_string());
-        }
-        Some(parts.join(", "))
+        variation(c.uniform, c.pairs, c.total, c.same_ports)
     }
+}
+
+/// Why a grouped connection is not the same for every member pair (`3 of 4 pairs, ports
+/// differ by pair`), if it is not.
+pub fn variation(uniform: bool, pairs: u64, total: u64, same_ports: bool) -> Option<String> {
+    if uniform {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if pairs < total {
+        parts.push(format!("{pairs} of {total} pairs"));
+    }
+    if !same_ports {
+        parts.push("ports differ by pair".to_string());
+    }
+    Some(parts.join(", "))
 }
 
 pub trait MatrixWriter {
