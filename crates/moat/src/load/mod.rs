@@ -15,7 +15,7 @@ pub use objects::NOT_AN_OBJECT;
 pub use problem::{ObjectRef, Problem, ProblemKind};
 
 use crate::model::Cluster;
-use crate::yaml::documents;
+use crate::yaml::{documents, Node};
 
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -50,9 +50,29 @@ impl Loaded {
 
 /// Load any number of sources into one cluster.
 pub fn load(sources: &[Source], opts: &LoadOptions) -> Loaded {
+    load_with_documents(sources, Vec::new(), opts)
+}
+
+/// Load sources and documents that are already trees (objects read from a live cluster,
+/// each node's span naming its object) into one cluster. Trees go through the same
+/// decoding as parsed text, so both give the same model.
+pub fn load_with_documents(
+    sources: &[Source],
+    trees: impl IntoIterator<Item = Node>,
+    opts: &LoadOptions,
+) -> Loaded {
     let mut out = Loaded::default();
     for src in sources {
         load_into(&mut out, &src.name, &src.text, opts);
+    }
+    let mut loader = objects::Loader {
+        cluster: &mut out.cluster,
+        default_namespace: opts.default_namespace.clone(),
+    };
+    for node in trees {
+        out.documents += 1;
+        let mut ctx = decode::Ctx::new(&mut out.problems);
+        loader.document(&mut ctx, &node, 0);
     }
     out.cluster.finish();
     out
