@@ -4,11 +4,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::cluster_args::{ClusterArgs, ConnectArgs};
+
 const EXAMPLES: &str = "\
 Examples:
   moat check examples/three-tier --expect examples/three-tier/expect.yaml
   moat explain examples/three-tier --from production/frontend --to production/backend --port 8080
   kubectl get netpol,deploy,pods,ns -A -o yaml | moat check - --expect expect.yaml
+  moat matrix --cluster --context prod          # the live cluster, read-only
+  moat snapshot -o cluster.yaml                 # what the cluster runs, for offline runs
   moat completions bash > /etc/bash_completion.d/moat";
 
 #[derive(Parser, Debug)]
@@ -41,6 +45,9 @@ pub enum Command {
     /// Generate NetworkPolicies from an intent file (or draft an intent, or a Kyverno baseline).
     #[command(after_help = GEN_HELP)]
     Gen(GenArgs),
+    /// Write what the live cluster runs as one multi-document YAML, loadable by every command.
+    #[command(after_help = SNAPSHOT_HELP)]
+    Snapshot(SnapshotArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -87,10 +94,31 @@ pub struct GenArgs {
     pub force: bool,
 }
 
+const SNAPSHOT_HELP: &str = "\
+Reads Namespaces, Nodes, Pods, Services, workloads, NetworkPolicies and the
+policy.networking.k8s.io tiers (list calls only; deploy/rbac.yaml grants exactly these), and
+writes every object with kind and apiVersion, managedFields left out.
+
+Exit status: 0 when written, 2 when the cluster cannot be read.
+
+Examples:
+  moat snapshot -o cluster.yaml
+  moat snapshot --context prod --cluster-ns shop,payments > shop.yaml
+  moat matrix cluster.yaml                      # the same answers as --cluster, offline";
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct InputArgs {
     /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "cluster", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Namespace of objects that name none.
     #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
@@ -98,6 +126,8 @@ pub struct InputArgs {
     /// Also list skipped objects of kinds moat does not model.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,7 +264,7 @@ pub enum DenyLevel {
 #[derive(Args, Debug)]
 pub struct LintArgs {
     /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
-    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["list_rules", "cluster"])]
     pub paths: Vec<PathBuf>,
     /// Namespace of objects that name none.
     #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
@@ -259,4 +289,6 @@ pub struct LintArgs {
     /// List the rules (with --output md: the rules reference) and exit.
     #[arg(long)]
     pub list_rules: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }

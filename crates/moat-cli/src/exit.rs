@@ -5,6 +5,8 @@ use moat::error::InputError;
 pub enum Failure {
     /// Bad input: every problem, exit 2.
     Input(Vec<InputError>),
+    /// The cluster could not be read (unreachable, refused, forbidden): exit 2.
+    Cluster(String),
 }
 
 pub fn report(f: Failure) -> i32 {
@@ -17,6 +19,11 @@ pub fn report(f: Failure) -> i32 {
                 "{} error(s) in the input; nothing was evaluated",
                 errors.len()
             );
+            2
+        }
+        Failure::Cluster(message) => {
+            eprintln!("error: {message}");
+            eprintln!("the cluster could not be read; nothing was evaluated");
             2
         }
     }

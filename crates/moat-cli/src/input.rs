@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use moat::engine::Engine;
 use moat::error::InputError;
-use moat::load::{collect_files, load, read_source, LoadOptions, Loaded, Source, MAX_FILE_BYTES};
+use moat::load::{
+    collect_files, load_with_documents, read_source, LoadOptions, Loaded, Source, MAX_FILE_BYTES,
+};
 
 use crate::cli::InputArgs;
+use crate::cluster;
 use crate::exit::Failure;
 
 /// Read every PATH (and stdin for `-`).
@@ -61,11 +64,14 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
     }
 }
 
-/// Load everything; any problem refuses the whole input, with every problem listed.
+/// Load everything (PATHs, and the live cluster with `--cluster`); any problem refuses the
+/// whole input, with every problem listed.
 pub fn load_strict(args: &InputArgs) -> Result<Loaded, Failure> {
     let sources = read_sources(args)?;
-    let loaded = load(
+    let trees = cluster::trees(&args.cluster)?;
+    let loaded = load_with_documents(
         &sources,
+        trees,
         &LoadOptions {
             default_namespace: args.namespace.clone(),
         },

@@ -141,6 +141,7 @@ fn load_manifests(paths: &[PathBuf]) -> Result<moat::model::Cluster, Failure> {
         paths: paths.to_vec(),
         namespace: "default".into(),
         verbose: false,
+        cluster: Default::default(),
     };
     let sources = input::read_sources(&args)?;
     let loaded = load(&sources, &LoadOptions::default());

@@ -9,13 +9,13 @@ use moat::lint::{
     all_rules, docs, find_config, lint, rule_by_id, Config, Diagnostic, LintOptions, Severity,
     Summary,
 };
-use moat::load::{load, LoadOptions};
+use moat::load::{load_with_documents, LoadOptions};
 use moat::source::Span;
 use serde_json::json;
 
 use crate::cli::{DenyLevel, InputArgs, LintArgs, LintFormat};
 use crate::exit::Failure;
-use crate::input;
+use crate::{cluster, input};
 
 fn bad(msg: String) -> Failure {
     Failure::Input(vec![InputError::new(None, "", msg)])
@@ -52,10 +52,13 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         paths: args.paths.clone(),
         namespace: args.namespace.clone(),
         verbose: false,
+        cluster: args.cluster.clone(),
     };
     let sources = input::read_sources(&input_args)?;
-    let loaded = load(
+    let trees = cluster::trees(&args.cluster)?;
+    let loaded = load_with_documents(
         &sources,
+        trees,
         &LoadOptions {
             default_namespace: args.namespace.clone(),
         },

@@ -3,3 +3,4 @@ pub mod explain;
 pub mod gen;
 pub mod lint;
 pub mod matrix;
+pub mod snapshot;

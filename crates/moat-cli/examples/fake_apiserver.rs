@@ -1,0 +1,41 @@
+//! The tests' stand-in API server, on its own: serves manifests as the Kubernetes list API
+//! on 127.0.0.1 and writes a kubeconfig pointing at it, for trying `--cluster` by hand and
+//! for the benchmarks in BENCHMARKS.md.
+//!
+//!     cargo run --release -p moat-cli --example fake_apiserver -- KUBECONFIG_OUT MANIFEST...
+//!     moat matrix --cluster --kubeconfig KUBECONFIG_OUT
+//!
+//! Runs until killed; prints the number of requests served on each line of stdin.
+
+#[path = "../tests/support/apiserver.rs"]
+mod apiserver;
+
+use std::io::BufRead;
+use std::path::Path;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((kubeconfig, manifests)) = args.split_first().filter(|(_, m)| !m.is_empty()) else {
+        eprintln!("usage: fake_apiserver KUBECONFIG_OUT MANIFEST...");
+        std::process::exit(2);
+    };
+    let paths: Vec<&Path> = manifests.iter().map(Path::new).collect();
+    let objects = apiserver::objects_of(&paths);
+    let count = objects.len();
+    let server = apiserver::ApiServer::start(objects);
+    if let Err(e) = std::fs::write(kubeconfig, server.kubeconfig("bench")) {
+        eprintln!("{kubeconfig}: {e}");
+        std::process::exit(2);
+    }
+    eprintln!(
+        "serving {count} object(s) at {}; kubeconfig: {kubeconfig}",
+        server.url()
+    );
+    for _ in std::io::stdin().lock().lines() {
+        println!("{} request(s)", server.requests().len());
+    }
+    // stdin closed: keep serving until killed.
+    loop {
+        std::thread::park();
+    }
+}

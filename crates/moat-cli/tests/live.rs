@@ -1,0 +1,533 @@
+//! `--cluster` and `moat snapshot` against a stand-in API server on 127.0.0.1 (started by
+//! each test), through the real `moat` binary: the cluster gives the same answers as the
+//! files it was made from, lists are paged, only GET is sent, and failures say what is wrong.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::apiserver::{objects_of, ApiServer, Fault};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn three_tier() -> Vec<serde_json::Value> {
+    let dir = root().join("examples/three-tier");
+    objects_of(&[&dir.join("workloads.yaml"), &dir.join("policies.yaml")])
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("moat-live-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A kubeconfig for the server, written into a fresh directory.
+fn kubeconfig(server: &ApiServer, name: &str) -> PathBuf {
+    let dir = tempdir(name);
+    let kc = dir.join("kubeconfig");
+    std::fs::write(&kc, server.kubeconfig("test-token")).unwrap();
+    kc
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run_bin(bin: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin);
+    cmd.args(args).current_dir(root());
+    // The tests' own kubeconfig only: never one of the machine.
+    cmd.env_remove("KUBECONFIG")
+        .env("HOME", std::env::temp_dir());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run moat");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn moat(args: &[&str]) -> Run {
+    run_bin(Path::new(env!("CARGO_BIN_EXE_moat")), args, &[])
+}
+
+fn assert_only_gets(server: &ApiServer) {
+    let reqs = server.requests();
+    assert!(!reqs.is_empty(), "no request reached the server");
+    for r in &reqs {
+        assert_eq!(r.method, "GET", "moat sent {} {}", r.method, r.path);
+    }
+}
+
+#[test]
+fn cluster_matrix_equals_the_matrix_of_the_files_it_runs() {
+    let server = ApiServer::start(three_tier());
+    // Two items a page: every list of more than two objects goes through continue tokens.
+    server.max_page(2);
+    let kc = kubeconfig(&server, "matrix");
+    let kc = kc.to_str().unwrap();
+    for format in ["json", "text"] {
+        let files = moat(&["matrix", "examples/three-tier", "-o", format]);
+        assert_eq!(files.code, 0, "{}", files.stderr);
+        let live = moat(&["matrix", "--cluster", "--kubeconfig", kc, "-o", format]);
+        assert_eq!(live.code, 0, "{}", live.stderr);
+        assert_eq!(
+            live.stdout, files.stdout,
+            "the cluster's matrix differs ({format})"
+        );
+        assert!(files.stdout.contains("production/frontend"));
+    }
+    assert_only_gets(&server);
+    let reqs = server.requests();
+    // Every list asks for pages of 500 and follows the continue tokens it is given.
+    assert!(reqs
+        .iter()
+        .all(|r| r.query.get("limit").map(String::as_str) == Some("500")));
+    let deploys: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path == "/apis/apps/v1/deployments")
+        .collect();
+    let served = three_tier()
+        .iter()
+        .filter(|o| o["kind"] == "Deployment")
+        .count();
+    assert!(
+        served > 2,
+        "the example has more than one page of Deployments"
+    );
+    // Two runs, each ceil(served / 2) pages.
+    assert_eq!(deploys.len(), 2 * served.div_ceil(2));
+    assert!(deploys.iter().any(|r| r.query.contains_key("continue")));
+}
+
+#[test]
+fn check_and_explain_read_the_cluster_too() {
+    let server = ApiServer::start(three_tier());
+    let kc = kubeconfig(&server, "check");
+    let kc = kc.to_str().unwrap();
+    let expect = "examples/three-tier/expect.yaml";
+    let files = moat(&["check", "examples/three-tier", "--expect", expect]);
+    let live = moat(&["check", "--cluster", "--kubeconfig", kc, "--expect", expect]);
+    assert_eq!(live.code, files.code, "{}", live.stderr);
+    assert_eq!(live.stdout, files.stdout);
+    let flow = [
+        "--from",
+        "production/frontend",
+        "--to",
+        "production/backend",
+        "--port",
+        "8080",
+        "-o",
+        "json",
+    ];
+    let mut args = vec!["explain", "--cluster", "--kubeconfig", kc];
+    args.extend(flow);
+    let live = moat(&args);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert!(live.stdout.contains("\"allowed\": true"), "{}", live.stdout);
+    // Where the deciding rule was written: the object, named by the cluster.
+    assert!(
+        live.stdout.contains("cluster:production/NetworkPolicy/"),
+        "{}",
+        live.stdout
+    );
+    let lint = moat(&["lint", "--cluster", "--kubeconfig", kc, "--output", "sarif"]);
+    let files_lint = moat(&["lint", "examples/three-tier", "--output", "sarif"]);
+    assert_eq!(lint.code, files_lint.code, "{}", lint.stderr);
+    assert!(
+        lint.stdout.contains("\"version\": \"2.1.0\""),
+        "{}",
+        lint.stdout
+    );
+    assert_only_gets(&server);
+}
+
+#[test]
+fn uninstalled_policy_api_types_are_skipped_with_a_note() {
+    let server = ApiServer::start(three_tier());
+    let kc = kubeconfig(&server, "notes");
+    let live = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    for kind in [
+        "AdminNetworkPolicy",
+        "BaselineAdminNetworkPolicy",
+        "ClusterNetworkPolicy",
+    ] {
+        assert!(
+            live.stderr
+                .contains(&format!("{kind} is not served by this cluster (404)")),
+            "{}",
+            live.stderr
+        );
+    }
+    assert!(live.stderr.contains("note: read "), "{}", live.stderr);
+    // Once installed (even empty), nothing is said about them.
+    server.install_policy_api();
+    let live = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert!(!live.stderr.contains("404"), "{}", live.stderr);
+}
+
+#[test]
+fn snapshot_loads_back_to_the_same_answers() {
+    let server = ApiServer::start(three_tier());
+    server.max_page(3);
+    let kc = kubeconfig(&server, "snapshot");
+    let dir = tempdir("snapshot-out");
+    let snap = dir.join("cluster.yaml");
+    let out = moat(&[
+        "snapshot",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(!text.contains("managedFields"), "managedFields were kept");
+    let docs: Vec<&str> = text.split("\n---\n").skip(1).collect();
+    assert_eq!(docs.len(), three_tier().len(), "one document per object");
+    for d in &docs {
+        assert!(d.contains("apiVersion: "), "untyped document: {d}");
+        assert!(d.contains("kind: "), "untyped document: {d}");
+    }
+    let from_snapshot = moat(&["matrix", snap.to_str().unwrap(), "-o", "json"]);
+    let from_files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(from_snapshot.code, 0, "{}", from_snapshot.stderr);
+    assert_eq!(from_snapshot.stdout, from_files.stdout);
+    // To stdout as well.
+    let out = moat(&["snapshot", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.stdout, text);
+    assert_only_gets(&server);
+}
+
+#[test]
+fn cluster_and_paths_load_together() {
+    // Workloads from the cluster, policies from a file: the same matrix as both files.
+    let dir = root().join("examples/three-tier");
+    let server = ApiServer::start(objects_of(&[&dir.join("workloads.yaml")]));
+    let kc = kubeconfig(&server, "both");
+    let live = moat(&[
+        "matrix",
+        "examples/three-tier/policies.yaml",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(live.stdout, files.stdout);
+}
+
+#[test]
+fn cluster_ns_reads_only_the_named_namespaces() {
+    let server = ApiServer::start(three_tier());
+    let kc = kubeconfig(&server, "narrow");
+    let live = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--cluster-ns",
+        "production",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert!(live.stdout.contains("production/frontend"));
+    assert!(!live.stdout.contains("kube-system/"), "{}", live.stdout);
+    for r in server.requests() {
+        let cluster_scoped = r.path == "/api/v1/namespaces"
+            || r.path == "/api/v1/nodes"
+            || r.path.starts_with("/apis/policy.networking.k8s.io/");
+        assert!(
+            cluster_scoped || r.path.contains("/namespaces/production/"),
+            "read outside the namespace: {}",
+            r.path
+        );
+    }
+    let missing = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--cluster-ns",
+        "nope",
+    ]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("namespace `nope`"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn refused_credentials_say_unauthorized() {
+    let server = ApiServer::start(three_tier());
+    server.require_token("the-right-one");
+    let kc = kubeconfig(&server, "401");
+    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unauthorized (401)"), "{}", out.stderr);
+    assert!(out.stderr.contains(&server.url()), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "no answer from a cluster not read");
+}
+
+#[test]
+fn forbidden_names_the_missing_verb_and_resource() {
+    let server = ApiServer::start(three_tier());
+    server.fault(Fault {
+        prefix: "/api/v1/pods".into(),
+        status: Some(403),
+        times: u32::MAX,
+        retry_after: None,
+    });
+    let kc = kubeconfig(&server, "403");
+    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("forbidden (403): missing permission to `list` `pods` cluster-wide"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("deploy/rbac.yaml"), "{}", out.stderr);
+    // In one namespace, with the group named.
+    server.fault(Fault {
+        prefix: "/apis/apps/v1/namespaces/production/deployments".into(),
+        status: Some(403),
+        times: u32::MAX,
+        retry_after: None,
+    });
+    let out = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--cluster-ns",
+        "production",
+    ]);
+    assert!(
+        out.stderr
+            .contains("`list` `deployments.apps` in namespace production"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_stalled_server_times_out() {
+    let server = ApiServer::start(three_tier());
+    server.fault(Fault {
+        prefix: "/api/v1/services".into(),
+        status: None,
+        times: u32::MAX,
+        retry_after: None,
+    });
+    let kc = kubeconfig(&server, "timeout");
+    let started = Instant::now();
+    let out = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--request-timeout",
+        "1s",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cluster timed out"), "{}", out.stderr);
+    assert!(out.stderr.contains("/api/v1/services"), "{}", out.stderr);
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_closed_port_says_unreachable() {
+    // Bind then drop: a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempdir("unreachable");
+    let kc = dir.join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:{port}\n\
+users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"
+        ),
+    )
+    .unwrap();
+    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cluster unreachable"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn throttling_and_server_errors_are_retried_with_back_off() {
+    let server = ApiServer::start(three_tier());
+    server.fault(Fault {
+        prefix: "/api/v1/pods".into(),
+        status: Some(429),
+        times: 2,
+        retry_after: Some(0),
+    });
+    server.fault(Fault {
+        prefix: "/apis/apps/v1/deployments".into(),
+        status: Some(500),
+        times: 1,
+        retry_after: None,
+    });
+    let kc = kubeconfig(&server, "retry");
+    let live = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(live.stdout, files.stdout);
+    let pods = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods")
+        .count();
+    assert_eq!(pods, 3, "two 429s, then the answer");
+    // A server that keeps failing: an error, after the retries.
+    server.fault(Fault {
+        prefix: "/api/v1/services".into(),
+        status: Some(503),
+        times: u32::MAX,
+        retry_after: None,
+    });
+    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("answered 503") && out.stderr.contains("6 attempt(s)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn exec_plugin_credentials_are_used() {
+    let server = ApiServer::start(three_tier());
+    server.require_token("from-the-plugin");
+    let dir = tempdir("exec");
+    let plugin = dir.join("fake-auth-plugin");
+    std::fs::write(
+        &plugin,
+        "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"from-the-plugin\"}}'\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let kc = dir.join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n\
+users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n\
+contexts:\n- name: other\n  context:\n    cluster: c\n    user: nobody\n- name: exec\n  context:\n    cluster: c\n    user: u\ncurrent-context: other\n",
+            server.url(),
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    // --context picks the exec user over the current context.
+    let out = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--context",
+        "exec",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.authorization.as_deref() == Some("Bearer from-the-plugin")));
+}
+
+#[test]
+fn kubeconfig_env_is_honoured() {
+    let server = ApiServer::start(three_tier());
+    let kc = kubeconfig(&server, "env");
+    let out = run_bin(
+        Path::new(env!("CARGO_BIN_EXE_moat")),
+        &["matrix", "--cluster", "-o", "json"],
+        &[("KUBECONFIG", kc.to_str().unwrap())],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(out.stdout, files.stdout);
+}
+
+#[test]
+fn connection_flags_need_cluster() {
+    let out = moat(&["matrix", "examples/three-tier", "--context", "prod"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("need --cluster"), "{}", out.stderr);
+    let out = moat(&["matrix"]);
+    assert_eq!(out.code, 2, "no PATH and no --cluster is a usage error");
+}
+
+#[test]
+fn runs_as_a_kubectl_plugin() {
+    let dir = tempdir("plugin");
+    let link = dir.join("kubectl-moat");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_moat"), &link).unwrap();
+    let direct = moat(&["matrix", "examples/three-tier"]);
+    let as_plugin = run_bin(&link, &["matrix", "examples/three-tier"], &[]);
+    assert_eq!(as_plugin.code, 0, "{}", as_plugin.stderr);
+    assert_eq!(as_plugin.stdout, direct.stdout);
+    let help = run_bin(&link, &["--help"], &[]);
+    assert!(
+        help.stdout.contains("Usage: kubectl moat"),
+        "{}",
+        help.stdout
+    );
+    // And found by kubectl itself, on PATH.
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let kubectl = Command::new("kubectl")
+        .args(["moat", "matrix", "examples/three-tier"])
+        .current_dir(root())
+        .env("PATH", path)
+        .output()
+        .expect("kubectl is installed (.ci/run installs it)");
+    assert_eq!(
+        String::from_utf8_lossy(&kubectl.stdout),
+        direct.stdout,
+        "{}",
+        String::from_utf8_lossy(&kubectl.stderr)
+    );
+}
