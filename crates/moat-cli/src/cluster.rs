@@ -3,7 +3,7 @@
 
 use moat::yaml::Node;
 
-use crate::cluster_args::{ClusterArgs, ConnectArgs};
+use crate::cluster_args::ClusterArgs;
 use crate::exit::Failure;
 
 /// The trees of the cluster's objects when `--cluster` is given, else none.
@@ -41,6 +41,7 @@ mod live {
     use moat_live::{read_cluster, ClusterOptions, ClusterRead};
 
     use super::*;
+    use crate::cluster_args::ConnectArgs;
 
     /// Read the cluster, and say on stderr what was read and what was left out.
     pub fn read(args: &ConnectArgs) -> Result<ClusterRead, Failure> {
