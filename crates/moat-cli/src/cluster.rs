@@ -1,6 +1,7 @@
 //! The live cluster as an input: connection flags to options, the read, and what the user
 //! is told about it (on stderr: what was read, what was left out).
 
+use moat::load::Source;
 use moat::yaml::Node;
 
 use crate::cluster_args::ClusterArgs;
@@ -8,6 +9,11 @@ use crate::exit::Failure;
 
 /// The trees of the cluster's objects when `--cluster` is given, else none.
 pub fn trees(args: &ClusterArgs) -> Result<Vec<Node>, Failure> {
+    Ok(trees_and_texts(args)?.0)
+}
+
+/// The trees, and the objects' YAML texts for code frames (named like the trees' spans).
+pub fn trees_and_texts(args: &ClusterArgs) -> Result<(Vec<Node>, Vec<Source>), Failure> {
     if !args.cluster {
         if args.connect.any() {
             return Err(Failure::Cluster(
@@ -15,10 +21,10 @@ pub fn trees(args: &ClusterArgs) -> Result<Vec<Node>, Failure> {
                     .into(),
             ));
         }
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     #[cfg(feature = "live")]
-    return Ok(read(&args.connect)?.into_trees().collect());
+    return Ok(read(&args.connect)?.into_trees_and_texts());
     #[cfg(not(feature = "live"))]
     return Err(without_live());
 }

@@ -8,6 +8,7 @@
 
 mod error;
 mod fetch;
+mod layout;
 mod object;
 mod read;
 mod resources;

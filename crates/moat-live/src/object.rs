@@ -1,13 +1,14 @@
 //! One object read from the cluster, as the loader's tree: the kind and apiVersion that
 //! typed list items lack put back, managedFields dropped, every node's span naming the
-//! object (`cluster:production/Pod/web-1`).
+//! object (`cluster:production/Pod/web-1`) and the line and column of the node in the
+//! object's YAML text (what `moat snapshot` writes for it).
 
 use std::sync::Arc;
 
-use moat::source::Span;
-use moat::yaml::{Node, Value};
+use moat::yaml::Node;
 use serde_json::Value as Json;
 
+use crate::layout::lay_out;
 use crate::resources::Resource;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +19,8 @@ pub struct Object {
     pub namespace: Option<String>,
     pub name: String,
     pub tree: Node,
+    /// The object's YAML text: what `moat snapshot` writes, and where the spans point.
+    pub text: String,
 }
 
 impl Object {
@@ -47,44 +50,15 @@ impl Object {
             Some(ns) => format!("cluster:{ns}/{}/{name}", res.kind),
             None => format!("cluster:{}/{name}", res.kind),
         };
-        let span = Span::new(Arc::from(label), 1, 1);
+        let (tree, text) = lay_out(Arc::from(label), map);
         Some(Object {
             kind: res.kind,
             api_version,
             namespace,
             name,
-            tree: node(Json::Object(map), &span),
+            tree,
+            text,
         })
-    }
-}
-
-/// JSON as the loader's YAML tree. Objects have no line structure of their own: every node
-/// carries the object's span, and errors say the field path within it.
-fn node(json: Json, span: &Span) -> Node {
-    let value = match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(b),
-        Json::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Json::String(s) => Value::Str(s),
-        Json::Array(items) => Value::Seq(items.into_iter().map(|j| node(j, span)).collect()),
-        Json::Object(map) => Value::Map(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = Node {
-                        value: Value::Str(k),
-                        span: span.clone(),
-                    };
-                    (key, node(v, span))
-                })
-                .collect(),
-        ),
-    };
-    Node {
-        value,
-        span: span.clone(),
     }
 }
 
@@ -92,6 +66,7 @@ fn node(json: Json, span: &Span) -> Node {
 mod tests {
     use super::*;
     use crate::resources::RESOURCES;
+    use moat::yaml::Value;
 
     fn resource(kind: &str) -> &'static Resource {
         RESOURCES.iter().find(|r| r.kind == kind).unwrap()
@@ -112,6 +87,9 @@ mod tests {
         let meta = o.tree.get("metadata").unwrap();
         assert!(meta.get("managedFields").is_none());
         assert_eq!(&*o.tree.span.file, "cluster:production/Pod/web-1");
+        assert!(o
+            .text
+            .starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n"));
         let port = &o.tree.get("spec").unwrap().get("containers").unwrap();
         let Value::Seq(cs) = &port.value else {
             panic!("containers is a list")

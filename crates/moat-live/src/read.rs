@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
+use moat::load::Source;
 use moat::yaml::Node;
 use tokio::task::JoinSet;
 
@@ -74,6 +75,18 @@ impl ClusterRead {
     /// Consume the read, keeping the trees.
     pub fn into_trees(self) -> impl Iterator<Item = Node> {
         self.objects.into_iter().map(|o| o.tree)
+    }
+
+    /// Consume the read into the trees, and each object's text as a source named like its
+    /// spans (for code frames: the trees are what is loaded).
+    pub fn into_trees_and_texts(self) -> (Vec<Node>, Vec<Source>) {
+        self.objects
+            .into_iter()
+            .map(|o| {
+                let name = o.tree.span.file.clone();
+                (o.tree, Source { name, text: o.text })
+            })
+            .unzip()
     }
 }
 

@@ -54,8 +54,8 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         verbose: false,
         cluster: args.cluster.clone(),
     };
-    let sources = input::read_sources(&input_args)?;
-    let trees = cluster::trees(&args.cluster)?;
+    let mut sources = input::read_sources(&input_args)?;
+    let (trees, texts) = cluster::trees_and_texts(&args.cluster)?;
     let loaded = load_with_documents(
         &sources,
         trees,
@@ -67,6 +67,8 @@ pub fn run(args: &LintArgs) -> Result<i32, Failure> {
         only: args.rules.clone(),
         skip: args.skip.clone(),
     };
+    // Cluster objects are loaded as trees; their texts only serve the code frames.
+    sources.extend(texts);
     let diags = lint(loaded, &sources, &config, &opts).map_err(Failure::Input)?;
     let texts: HashMap<&str, &str> = sources
         .iter()

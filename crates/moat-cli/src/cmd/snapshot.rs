@@ -8,7 +8,7 @@ pub fn run(args: &SnapshotArgs) -> Result<i32, Failure> {
     use moat::error::InputError;
 
     let read = crate::cluster::read(&args.connect)?;
-    let text = moat_live::snapshot_yaml(&read).map_err(Failure::Cluster)?;
+    let text = moat_live::snapshot_yaml(&read);
     match &args.output {
         None => print!("{text}"),
         Some(path) => {

@@ -17,6 +17,7 @@ mod with;
 mod workloads;
 
 pub use draft::draft;
+pub use emit::scalar;
 pub use emit::{is_managed, MANAGED_MARKER};
 pub use expect::{expectations, representative, OUTSIDER_NAMESPACE};
 pub use intent::{
