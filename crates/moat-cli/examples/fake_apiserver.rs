@@ -5,6 +5,7 @@
 //!     cargo run --release -p moat-cli --example fake_apiserver -- KUBECONFIG_OUT MANIFEST...
 //!     moat matrix --cluster --kubeconfig KUBECONFIG_OUT
 //!
+//! MOAT_FAKE_LATENCY_MS=N delays every answer by N ms (a remote API server's round trip).
 //! Runs until killed; prints the number of requests served on each line of stdin.
 
 #[path = "../tests/support/apiserver.rs"]
@@ -23,6 +24,12 @@ fn main() {
     let objects = apiserver::objects_of(&paths);
     let count = objects.len();
     let server = apiserver::ApiServer::start(objects);
+    if let Some(ms) = std::env::var("MOAT_FAKE_LATENCY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        server.latency(std::time::Duration::from_millis(ms));
+    }
     if let Err(e) = std::fs::write(kubeconfig, server.kubeconfig("bench")) {
         eprintln!("{kubeconfig}: {e}");
         std::process::exit(2);

@@ -531,3 +531,65 @@ fn runs_as_a_kubectl_plugin() {
         String::from_utf8_lossy(&kubectl.stderr)
     );
 }
+
+#[test]
+fn replica_sets_and_jobs_are_left_to_their_owners() {
+    // What a cluster really holds for one Deployment: the Deployment, its current and an
+    // old ReplicaSet (a template the Pods no longer have), and the Pods.
+    let mut objects = three_tier();
+    let owned = |kind: &str,
+                 name: &str,
+                 owner_kind: &str,
+                 owner: &str,
+                 labels: serde_json::Value| {
+        serde_json::json!({
+            "apiVersion": if kind == "Pod" { "v1" } else if kind == "Job" { "batch/v1" } else { "apps/v1" },
+            "kind": kind,
+            "metadata": {"name": name, "namespace": "production", "labels": labels.clone(),
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner_kind, "name": owner,
+                                              "controller": true, "uid": "x"}]},
+            "spec": if kind == "Pod" {
+                serde_json::json!({"containers": [{"name": "c", "image": "i"}]})
+            } else {
+                serde_json::json!({"template": {"metadata": {"labels": labels},
+                                                "spec": {"containers": [{"name": "c", "image": "i"}]}}})
+            }
+        })
+    };
+    objects.push(owned(
+        "ReplicaSet",
+        "backend-5d8f",
+        "Deployment",
+        "backend",
+        serde_json::json!({"tier": "backend", "pod-template-hash": "5d8f"}),
+    ));
+    objects.push(owned(
+        "ReplicaSet",
+        "backend-old1",
+        "Deployment",
+        "backend",
+        serde_json::json!({"tier": "legacy", "pod-template-hash": "old1"}),
+    ));
+    let server = ApiServer::start(objects);
+    let kc = kubeconfig(&server, "owners");
+    let live = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(
+        live.stdout, files.stdout,
+        "an old ReplicaSet's template is no endpoint"
+    );
+    assert!(
+        live.stderr
+            .contains("2 ReplicaSet(s) managed by a Deployment left out"),
+        "{}",
+        live.stderr
+    );
+}

@@ -48,6 +48,8 @@ struct State {
     faults: Vec<Fault>,
     token: Option<String>,
     max_page: usize,
+    /// Added to every answer: a network round trip.
+    latency: Duration,
     requests: Vec<Recorded>,
 }
 
@@ -220,6 +222,11 @@ impl ApiServer {
         self.state.lock().unwrap().max_page = n;
     }
 
+    /// Wait this long before each answer (a round trip to a remote API server).
+    pub fn latency(&self, d: Duration) {
+        self.state.lock().unwrap().latency = d;
+    }
+
     pub fn fault(&self, f: Fault) {
         self.state.lock().unwrap().faults.push(f);
     }
@@ -318,6 +325,10 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             query: query.clone(),
             authorization: authorization.clone(),
         };
+        let latency = state.lock().map(|s| s.latency).unwrap_or_default();
+        if !latency.is_zero() {
+            thread::sleep(latency);
+        }
         let (code, headers, body) = match answer(&state, rec) {
             Some(a) => a,
             None => {
