@@ -174,9 +174,14 @@ async fn read(opts: &ClusterOptions) -> Result<ClusterRead, LiveError> {
             }
         }
     }
-    for (api_version, kind) in missing {
+    if !missing.is_empty() {
+        let types: Vec<String> = missing
+            .iter()
+            .map(|(api_version, kind)| format!("{api_version} {kind}"))
+            .collect();
         notes.push(format!(
-            "{api_version} {kind} is not served by this cluster (404): none read"
+            "not served by this cluster (404), none read: {}",
+            types.join(", ")
         ));
     }
     if !opts.namespaces.is_empty() {
