@@ -293,6 +293,7 @@ fn forbidden_names_the_missing_verb_and_resource() {
         status: Some(403),
         times: u32::MAX,
         retry_after: None,
+        continued_only: false,
     });
     let kc = kubeconfig(&server, "403");
     let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
@@ -310,6 +311,7 @@ fn forbidden_names_the_missing_verb_and_resource() {
         status: Some(403),
         times: u32::MAX,
         retry_after: None,
+        continued_only: false,
     });
     let out = moat(&[
         "matrix",
@@ -335,6 +337,7 @@ fn a_stalled_server_times_out() {
         status: None,
         times: u32::MAX,
         retry_after: None,
+        continued_only: false,
     });
     let kc = kubeconfig(&server, "timeout");
     let started = Instant::now();
@@ -388,12 +391,14 @@ fn throttling_and_server_errors_are_retried_with_back_off() {
         status: Some(429),
         times: 2,
         retry_after: Some(0),
+        continued_only: false,
     });
     server.fault(Fault {
         prefix: "/apis/apps/v1/deployments".into(),
         status: Some(500),
         times: 1,
         retry_after: None,
+        continued_only: false,
     });
     let kc = kubeconfig(&server, "retry");
     let live = moat(&[
@@ -419,6 +424,7 @@ fn throttling_and_server_errors_are_retried_with_back_off() {
         status: Some(503),
         times: u32::MAX,
         retry_after: None,
+        continued_only: false,
     });
     let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
     assert_eq!(out.code, 2);
@@ -592,4 +598,49 @@ fn replica_sets_and_jobs_are_left_to_their_owners() {
         "{}",
         live.stderr
     );
+}
+
+#[test]
+fn an_expired_continue_token_restarts_the_list_once() {
+    let server = ApiServer::start(three_tier());
+    server.max_page(2);
+    server.fault(Fault {
+        prefix: "/apis/apps/v1/deployments".into(),
+        status: Some(410),
+        times: 1,
+        retry_after: None,
+        continued_only: true,
+    });
+    let kc = kubeconfig(&server, "gone");
+    let live = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(
+        live.stdout, files.stdout,
+        "no Deployment lost or read twice"
+    );
+    let firsts = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/apis/apps/v1/deployments" && !r.query.contains_key("continue"))
+        .count();
+    assert_eq!(firsts, 2, "the list started over once");
+    // Expiring again: an error, not a list read from two snapshots.
+    server.fault(Fault {
+        prefix: "/apis/apps/v1/deployments".into(),
+        status: Some(410),
+        times: u32::MAX,
+        retry_after: None,
+        continued_only: true,
+    });
+    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("answered 410"), "{}", out.stderr);
 }

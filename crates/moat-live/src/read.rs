@@ -119,9 +119,9 @@ async fn config(opts: &ClusterOptions) -> Result<Config, LiveError> {
         // KUBECONFIG, then ~/.kube/config, then the in-cluster service account.
         None => Config::infer().await.map_err(|e| bad(&e))?,
     };
+    // A connection that cannot be made is "unreachable"; the deadline of a request as a
+    // whole (send, answer, body) is the fetcher's, so that it is reported as a timeout.
     config.connect_timeout = Some(opts.timeout);
-    config.read_timeout = Some(opts.timeout);
-    config.write_timeout = Some(opts.timeout);
     // Retries are ours (429 and every 5xx, bounded for an interactive tool).
     config.default_retry = false;
     Ok(config)

@@ -37,6 +37,8 @@ pub struct Fault {
     pub times: u32,
     /// `Retry-After` seconds sent with the failure.
     pub retry_after: Option<u64>,
+    /// Fail only requests that carry a continue token (an expired token: 410).
+    pub continued_only: bool,
 }
 
 #[derive(Default)]
@@ -392,11 +394,10 @@ fn answer(state: &Arc<Mutex<State>>, rec: Recorded) -> Option<Answer> {
             ));
         }
     }
-    if let Some(f) = s
-        .faults
-        .iter_mut()
-        .find(|f| rec.path.starts_with(&f.prefix) && f.times > 0)
-    {
+    let continued = rec.query.contains_key("continue");
+    if let Some(f) = s.faults.iter_mut().find(|f| {
+        rec.path.starts_with(&f.prefix) && f.times > 0 && (continued || !f.continued_only)
+    }) {
         f.times = f
             .times
             .saturating_sub(if f.times == u32::MAX { 0 } else { 1 });
