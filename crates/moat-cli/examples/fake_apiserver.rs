@@ -6,6 +6,8 @@
 //!     moat matrix --cluster --kubeconfig KUBECONFIG_OUT
 //!
 //! MOAT_FAKE_LATENCY_MS=N delays every answer by N ms (a remote API server's round trip).
+//! MOAT_FAKE_FAULT=PREFIX=CODE answers CODE to every path starting with PREFIX (CODE `stall`:
+//! never answers); MOAT_FAKE_TOKEN=T refuses (401) requests without `Bearer T`.
 //! Runs until killed; prints the number of requests served on each line of stdin.
 
 #[path = "../tests/support/apiserver.rs"]
@@ -24,6 +26,22 @@ fn main() {
     let objects = apiserver::objects_of(&paths);
     let count = objects.len();
     let server = apiserver::ApiServer::start(objects);
+    if let Some((prefix, code)) = std::env::var("MOAT_FAKE_FAULT")
+        .ok()
+        .as_deref()
+        .and_then(|f| f.split_once('='))
+    {
+        server.fault(apiserver::Fault {
+            prefix: prefix.to_string(),
+            status: code.parse().ok(),
+            times: u32::MAX,
+            retry_after: None,
+            continued_only: false,
+        });
+    }
+    if let Ok(token) = std::env::var("MOAT_FAKE_TOKEN") {
+        server.require_token(&token);
+    }
     if let Some(ms) = std::env::var("MOAT_FAKE_LATENCY_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

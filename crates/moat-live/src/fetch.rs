@@ -120,7 +120,8 @@ impl Lister {
             let request = kube::core::Request::new(path)
                 .list(lp)
                 .map_err(|e| LiveError::Config(e.to_string()))?;
-            let uri = request.uri().to_string();
+            // kube writes `path?&limit=…`; said as `path?limit=…` in messages.
+            let uri = request.uri().to_string().replacen("?&", "?", 1);
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let exchange = async {
                 let resp = self.client.send(request.map(Body::from)).await?;
