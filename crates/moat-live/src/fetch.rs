@@ -59,7 +59,7 @@ impl Lister {
         namespace: Option<&str>,
     ) -> Result<Listed, LiveError> {
         let path = res.url_path(namespace);
-        let mut objects = Vec::new();
+        let mut pages = Vec::new();
         let mut token: Option<String> = None;
         let mut restarted = false;
         loop {
@@ -73,7 +73,7 @@ impl Lister {
                 // snapshot): start the list over once, from a fresh snapshot.
                 Answer::Gone if token.is_some() && !restarted => {
                     restarted = true;
-                    objects.clear();
+                    pages.clear();
                     token = None;
                 }
                 Answer::Gone => {
@@ -90,20 +90,31 @@ impl Lister {
                         path: path.clone(),
                         detail,
                     })?;
-                    for item in items {
-                        let o = Object::from_item(item, res).ok_or_else(|| LiveError::Decode {
-                            path: path.clone(),
-                            detail: "an item is not an object".into(),
-                        })?;
-                        objects.push(o);
-                    }
+                    // Lay the page's objects out while the next page is on its way.
+                    pages.push(tokio::task::spawn_blocking(move || {
+                        items
+                            .into_iter()
+                            .map(|item| Object::from_item(item, res))
+                            .collect::<Option<Vec<Object>>>()
+                    }));
                     match next {
                         Some(t) => token = Some(t),
-                        None => return Ok(Listed::Objects(objects)),
+                        None => break,
                     }
                 }
             }
         }
+        let mut objects = Vec::new();
+        for page in pages {
+            let laid_out = page
+                .await
+                .map_err(|e| LiveError::Config(format!("laying out a page failed: {e}")))?;
+            objects.extend(laid_out.ok_or_else(|| LiveError::Decode {
+                path: path.clone(),
+                detail: "an item is not an object".into(),
+            })?);
+        }
+        Ok(Listed::Objects(objects))
     }
 
     /// One GET, retried with exponential back-off (or the server's Retry-After) on 429 and 5xx.
