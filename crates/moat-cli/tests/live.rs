@@ -576,6 +576,16 @@ fn replica_sets_and_jobs_are_left_to_their_owners() {
         "backend",
         serde_json::json!({"tier": "legacy", "pod-template-hash": "old1"}),
     ));
+    // A finished Job's Pod: it runs nothing, and its IP may be another pod's by now.
+    let mut done = owned(
+        "Pod",
+        "backup-1-x7k2p",
+        "Job",
+        "backup-1",
+        serde_json::json!({"job-name": "backup-1"}),
+    );
+    done["status"] = serde_json::json!({"phase": "Succeeded", "podIP": "10.0.9.9"});
+    objects.push(done);
     let server = ApiServer::start(objects);
     let kc = kubeconfig(&server, "owners");
     let live = moat(&[
@@ -595,6 +605,12 @@ fn replica_sets_and_jobs_are_left_to_their_owners() {
     assert!(
         live.stderr
             .contains("2 ReplicaSet(s) managed by a Deployment left out"),
+        "{}",
+        live.stderr
+    );
+    assert!(
+        live.stderr
+            .contains("1 Pod(s) that have terminated (phase Succeeded or Failed) left out"),
         "{}",
         live.stderr
     );

@@ -188,6 +188,7 @@ async fn read(opts: &ClusterOptions) -> Result<ClusterRead, LiveError> {
         narrow_namespaces(&mut objects, &opts.namespaces)?;
     }
     leave_to_owners(&mut objects, &mut notes);
+    leave_out_terminated(&mut objects, &mut notes);
     let c = &lister.counters;
     let stats = ReadStats {
         requests: c.requests.load(Ordering::Relaxed),
@@ -259,6 +260,28 @@ fn leave_to_owners(objects: &mut Vec<Object>, notes: &mut Vec<String>) {
     if jobs > 0 {
         notes.push(format!(
             "{jobs} Job(s) created by a CronJob left out: the CronJob stands for them"
+        ));
+    }
+}
+
+/// Pods that have finished (phase Succeeded or Failed) run nothing and no policy applies to
+/// them; their IP may already belong to another pod. Left out, and counted.
+fn leave_out_terminated(objects: &mut Vec<Object>, notes: &mut Vec<String>) {
+    let before = objects.len();
+    objects.retain(|o| {
+        o.kind != "Pod"
+            || !matches!(
+                o.tree
+                    .get("status")
+                    .and_then(|s| s.get("phase"))
+                    .and_then(Node::as_str),
+                Some("Succeeded" | "Failed")
+            )
+    });
+    let left = before - objects.len();
+    if left > 0 {
+        notes.push(format!(
+            "{left} Pod(s) that have terminated (phase Succeeded or Failed) left out"
         ));
     }
 }
