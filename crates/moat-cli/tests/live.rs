@@ -660,3 +660,35 @@ fn an_expired_continue_token_restarts_the_list_once() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("answered 410"), "{}", out.stderr);
 }
+
+#[test]
+fn types_are_read_concurrently_with_a_bounded_number_in_flight() {
+    let server = ApiServer::start(three_tier());
+    server.latency(Duration::from_millis(100));
+    let kc = kubeconfig(&server, "concurrency");
+    // 4 namespaces × 9 namespaced types + 5 cluster-scoped types: 41 lists.
+    let started = Instant::now();
+    let live = moat(&[
+        "matrix",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--cluster-ns",
+        "production,ingress-nginx,kube-system,monitoring",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
+    assert_eq!(live.stdout, files.stdout);
+    assert_eq!(server.requests().len(), 41);
+    let max = server.max_in_flight();
+    assert!(max > 1, "lists are read one after another");
+    assert!(max <= 16, "{max} requests in flight at once");
+    // 41 sequential round trips would take 4.1 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}

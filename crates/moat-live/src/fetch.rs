@@ -20,6 +20,9 @@ const MAX_RETRIES: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// Longest wait between two attempts, whatever Retry-After asks for.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Requests in flight at once: every type of a whole cluster concurrently, but a narrowed
+/// read of many namespaces (types × namespaces lists) does not flood the API server.
+pub(crate) const MAX_IN_FLIGHT: usize = 16;
 
 /// What a list call found.
 pub(crate) enum Listed {
@@ -42,6 +45,8 @@ pub(crate) struct Lister {
     pub timeout: Duration,
     pub page_size: u32,
     pub counters: Counters,
+    /// [`MAX_IN_FLIGHT`] permits, one held per request.
+    pub in_flight: tokio::sync::Semaphore,
 }
 
 enum Answer {
@@ -134,6 +139,9 @@ impl Lister {
             // kube writes `path?&limit=…`; said as `path?limit=…` in messages.
             let uri = request.uri().to_string().replacen("?&", "?", 1);
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            // Waiting for a slot is not part of the request's deadline. The semaphore is never
+            // closed: acquiring only waits.
+            let permit = self.in_flight.acquire().await;
             let exchange = async {
                 let resp = self.client.send(request.map(Body::from)).await?;
                 let status = resp.status().as_u16();
@@ -154,6 +162,8 @@ impl Lister {
                     after: self.timeout,
                 })?
                 .map_err(|e| self.transport(e))?;
+            // Not held through a back-off.
+            drop(permit);
             match status {
                 200..=299 => return Ok(Answer::Ok(body)),
                 404 => return Ok(Answer::NotFound),

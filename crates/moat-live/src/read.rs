@@ -14,7 +14,7 @@ use moat::yaml::Node;
 use tokio::task::JoinSet;
 
 use crate::error::LiveError;
-use crate::fetch::{Counters, Listed, Lister};
+use crate::fetch::{Counters, Listed, Lister, MAX_IN_FLIGHT};
 use crate::object::Object;
 use crate::resources::{Resource, RESOURCES};
 
@@ -138,6 +138,7 @@ async fn read(opts: &ClusterOptions) -> Result<ClusterRead, LiveError> {
         timeout: opts.timeout,
         page_size: opts.page_size.max(1),
         counters: Counters::default(),
+        in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
     });
     // One task per resource type (per namespace when narrowed); pages of one list are
     // sequential, as continue tokens are.

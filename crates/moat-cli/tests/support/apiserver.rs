@@ -53,6 +53,9 @@ struct State {
     /// Added to every answer: a network round trip.
     latency: Duration,
     requests: Vec<Recorded>,
+    /// Requests being answered now, and the most at any one time.
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 pub struct ApiServer {
@@ -238,6 +241,11 @@ impl ApiServer {
         self.state.lock().unwrap().token = Some(token.to_string());
     }
 
+    /// The most requests that were being answered at one time.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.clone()
     }
@@ -327,11 +335,18 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             query: query.clone(),
             authorization: authorization.clone(),
         };
-        let latency = state.lock().map(|s| s.latency).unwrap_or_default();
+        let latency = {
+            let mut s = state.lock().unwrap();
+            s.in_flight += 1;
+            s.max_in_flight = s.max_in_flight.max(s.in_flight);
+            s.latency
+        };
         if !latency.is_zero() {
             thread::sleep(latency);
         }
-        let (code, headers, body) = match answer(&state, rec) {
+        let answered = answer(&state, rec);
+        state.lock().unwrap().in_flight -= 1;
+        let (code, headers, body) = match answered {
             Some(a) => a,
             None => {
                 // A stall: hold the connection open without answering.
