@@ -89,6 +89,8 @@ fn cluster_matrix_equals_the_matrix_of_the_files_it_runs() {
     }
     assert_only_gets(&server);
     let reqs = server.requests();
+    // Lists come compressed (the server answers gzip to clients that accept it).
+    assert!(reqs.iter().all(|r| r.gzip), "moat did not accept gzip");
     // Every list asks for pages of 500 and follows the continue tokens it is given.
     assert!(reqs
         .iter()

@@ -25,6 +25,8 @@ pub struct Recorded {
     pub path: String,
     pub query: HashMap<String, String>,
     pub authorization: Option<String>,
+    /// Whether the client accepted a gzip answer (the API server then compresses lists).
+    pub gzip: bool,
 }
 
 /// A failure to inject on every path starting with `prefix`.
@@ -301,6 +303,7 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         let method = parts.next().unwrap_or("").to_string();
         let target = parts.next().unwrap_or("").to_string();
         let mut authorization = None;
+        let mut gzip = false;
         let mut content_length = 0usize;
         loop {
             let mut h = String::new();
@@ -314,6 +317,7 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             if let Some((k, v)) = h.split_once(':') {
                 match k.trim().to_ascii_lowercase().as_str() {
                     "authorization" => authorization = Some(v.trim().to_string()),
+                    "accept-encoding" => gzip = v.contains("gzip"),
                     "content-length" => content_length = v.trim().parse().unwrap_or(0),
                     _ => {}
                 }
@@ -334,6 +338,7 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             path: path.clone(),
             query: query.clone(),
             authorization: authorization.clone(),
+            gzip,
         };
         let latency = {
             let mut s = state.lock().unwrap();
@@ -354,8 +359,19 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
                 return;
             }
         };
+        // As the API server does for large lists, compress when the client accepts it.
+        let (body, encoding) = if gzip && code == 200 {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(body.as_bytes());
+            (
+                enc.finish().unwrap_or_default(),
+                "Content-Encoding: gzip\r\n",
+            )
+        } else {
+            (body.into_bytes(), "")
+        };
         let mut head = format!(
-            "HTTP/1.1 {code} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            "HTTP/1.1 {code} {}\r\nContent-Type: application/json\r\n{encoding}Content-Length: {}\r\n",
             reason(code),
             body.len()
         );
@@ -363,8 +379,7 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(body.as_bytes()).is_err()
-        {
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&body).is_err() {
             return;
         }
     }
