@@ -1,73 +1,15 @@
 //! `--cluster` and `moat snapshot` against a stand-in API server on 127.0.0.1 (started by
 //! each test), through the real `moat` binary: the cluster gives the same answers as the
-//! files it was made from, lists are paged, only GET is sent, and failures say what is wrong.
+//! files it was made from, lists are paged and concurrent, and only GET is sent.
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::apiserver::{objects_of, ApiServer, Fault};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn three_tier() -> Vec<serde_json::Value> {
-    let dir = root().join("examples/three-tier");
-    objects_of(&[&dir.join("workloads.yaml"), &dir.join("policies.yaml")])
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("moat-live-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A kubeconfig for the server, written into a fresh directory.
-fn kubeconfig(server: &ApiServer, name: &str) -> PathBuf {
-    let dir = tempdir(name);
-    let kc = dir.join("kubeconfig");
-    std::fs::write(&kc, server.kubeconfig("test-token")).unwrap();
-    kc
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn run_bin(bin: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(bin);
-    cmd.args(args).current_dir(root());
-    // The tests' own kubeconfig only: never one of the machine.
-    cmd.env_remove("KUBECONFIG")
-        .env("HOME", std::env::temp_dir());
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run moat");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-fn moat(args: &[&str]) -> Run {
-    run_bin(Path::new(env!("CARGO_BIN_EXE_moat")), args, &[])
-}
-
-fn assert_only_gets(server: &ApiServer) {
-    let reqs = server.requests();
-    assert!(!reqs.is_empty(), "no request reached the server");
-    for r in &reqs {
-        assert_eq!(r.method, "GET", "moat sent {} {}", r.method, r.path);
-    }
-}
+use support::apiserver::{objects_of, ApiServer};
+use support::{assert_only_gets, kubeconfig, moat, root, run_bin, tempdir, three_tier};
 
 #[test]
 fn cluster_matrix_equals_the_matrix_of_the_files_it_runs() {
@@ -276,168 +218,6 @@ fn cluster_ns_reads_only_the_named_namespaces() {
 }
 
 #[test]
-fn refused_credentials_say_unauthorized() {
-    let server = ApiServer::start(three_tier());
-    server.require_token("the-right-one");
-    let kc = kubeconfig(&server, "401");
-    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("unauthorized (401)"), "{}", out.stderr);
-    assert!(out.stderr.contains(&server.url()), "{}", out.stderr);
-    assert!(out.stdout.is_empty(), "no answer from a cluster not read");
-}
-
-#[test]
-fn forbidden_names_the_missing_verb_and_resource() {
-    let server = ApiServer::start(three_tier());
-    server.fault(Fault {
-        prefix: "/api/v1/pods".into(),
-        status: Some(403),
-        times: u32::MAX,
-        retry_after: None,
-        continued_only: false,
-    });
-    let kc = kubeconfig(&server, "403");
-    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr
-            .contains("forbidden (403): missing permission to `list` `pods` cluster-wide"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("deploy/rbac.yaml"), "{}", out.stderr);
-    // In one namespace, with the group named.
-    server.fault(Fault {
-        prefix: "/apis/apps/v1/namespaces/production/deployments".into(),
-        status: Some(403),
-        times: u32::MAX,
-        retry_after: None,
-        continued_only: false,
-    });
-    let out = moat(&[
-        "matrix",
-        "--cluster",
-        "--kubeconfig",
-        kc.to_str().unwrap(),
-        "--cluster-ns",
-        "production",
-    ]);
-    assert!(
-        out.stderr
-            .contains("`list` `deployments.apps` in namespace production"),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn a_stalled_server_times_out() {
-    let server = ApiServer::start(three_tier());
-    server.fault(Fault {
-        prefix: "/api/v1/services".into(),
-        status: None,
-        times: u32::MAX,
-        retry_after: None,
-        continued_only: false,
-    });
-    let kc = kubeconfig(&server, "timeout");
-    let started = Instant::now();
-    let out = moat(&[
-        "matrix",
-        "--cluster",
-        "--kubeconfig",
-        kc.to_str().unwrap(),
-        "--request-timeout",
-        "1s",
-    ]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cluster timed out"), "{}", out.stderr);
-    assert!(out.stderr.contains("/api/v1/services"), "{}", out.stderr);
-    assert!(started.elapsed() < Duration::from_secs(20));
-}
-
-#[test]
-fn a_closed_port_says_unreachable() {
-    // Bind then drop: a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempdir("unreachable");
-    let kc = dir.join("kubeconfig");
-    std::fs::write(
-        &kc,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:{port}\n\
-users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"
-        ),
-    )
-    .unwrap();
-    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cluster unreachable"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains(&format!("127.0.0.1:{port}")),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn throttling_and_server_errors_are_retried_with_back_off() {
-    let server = ApiServer::start(three_tier());
-    server.fault(Fault {
-        prefix: "/api/v1/pods".into(),
-        status: Some(429),
-        times: 2,
-        retry_after: Some(0),
-        continued_only: false,
-    });
-    server.fault(Fault {
-        prefix: "/apis/apps/v1/deployments".into(),
-        status: Some(500),
-        times: 1,
-        retry_after: None,
-        continued_only: false,
-    });
-    let kc = kubeconfig(&server, "retry");
-    let live = moat(&[
-        "matrix",
-        "--cluster",
-        "--kubeconfig",
-        kc.to_str().unwrap(),
-        "-o",
-        "json",
-    ]);
-    assert_eq!(live.code, 0, "{}", live.stderr);
-    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
-    assert_eq!(live.stdout, files.stdout);
-    let pods = server
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/api/v1/pods")
-        .count();
-    assert_eq!(pods, 3, "two 429s, then the answer");
-    // A server that keeps failing: an error, after the retries.
-    server.fault(Fault {
-        prefix: "/api/v1/services".into(),
-        status: Some(503),
-        times: u32::MAX,
-        retry_after: None,
-        continued_only: false,
-    });
-    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("answered 503") && out.stderr.contains("6 attempt(s)"),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
 fn exec_plugin_credentials_are_used() {
     let server = ApiServer::start(three_tier());
     server.require_token("from-the-plugin");
@@ -493,15 +273,6 @@ fn kubeconfig_env_is_honoured() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
     assert_eq!(out.stdout, files.stdout);
-}
-
-#[test]
-fn connection_flags_need_cluster() {
-    let out = moat(&["matrix", "examples/three-tier", "--context", "prod"]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("need --cluster"), "{}", out.stderr);
-    let out = moat(&["matrix"]);
-    assert_eq!(out.code, 2, "no PATH and no --cluster is a usage error");
 }
 
 #[test]
@@ -616,51 +387,6 @@ fn replica_sets_and_jobs_are_left_to_their_owners() {
         "{}",
         live.stderr
     );
-}
-
-#[test]
-fn an_expired_continue_token_restarts_the_list_once() {
-    let server = ApiServer::start(three_tier());
-    server.max_page(2);
-    server.fault(Fault {
-        prefix: "/apis/apps/v1/deployments".into(),
-        status: Some(410),
-        times: 1,
-        retry_after: None,
-        continued_only: true,
-    });
-    let kc = kubeconfig(&server, "gone");
-    let live = moat(&[
-        "matrix",
-        "--cluster",
-        "--kubeconfig",
-        kc.to_str().unwrap(),
-        "-o",
-        "json",
-    ]);
-    assert_eq!(live.code, 0, "{}", live.stderr);
-    let files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
-    assert_eq!(
-        live.stdout, files.stdout,
-        "no Deployment lost or read twice"
-    );
-    let firsts = server
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/apis/apps/v1/deployments" && !r.query.contains_key("continue"))
-        .count();
-    assert_eq!(firsts, 2, "the list started over once");
-    // Expiring again: an error, not a list read from two snapshots.
-    server.fault(Fault {
-        prefix: "/apis/apps/v1/deployments".into(),
-        status: Some(410),
-        times: u32::MAX,
-        retry_after: None,
-        continued_only: true,
-    });
-    let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("answered 410"), "{}", out.stderr);
 }
 
 #[test]
