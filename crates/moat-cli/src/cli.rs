@@ -108,6 +108,9 @@ Examples:
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
+    /// Accepted for symmetry with the other commands: a snapshot always reads the cluster.
+    #[arg(long, hide = true)]
+    pub cluster: bool,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Write to FILE instead of stdout.

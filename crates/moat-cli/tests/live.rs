@@ -148,8 +148,14 @@ fn snapshot_loads_back_to_the_same_answers() {
     let from_files = moat(&["matrix", "examples/three-tier", "-o", "json"]);
     assert_eq!(from_snapshot.code, 0, "{}", from_snapshot.stderr);
     assert_eq!(from_snapshot.stdout, from_files.stdout);
-    // To stdout as well.
-    let out = moat(&["snapshot", "--kubeconfig", kc.to_str().unwrap()]);
+    // To stdout as well (`--cluster` is accepted, and implied).
+    let out = moat(&[
+        "snapshot",
+        "--cluster",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, text);
     assert_only_gets(&server);
 }
