@@ -4,11 +4,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::cluster_args::{ClusterArgs, ConnectArgs};
+
 const EXAMPLES: &str = "\
 Examples:
   moat check examples/three-tier --expect examples/three-tier/expect.yaml
   moat explain examples/three-tier --from production/frontend --to production/backend --port 8080
   kubectl get netpol,deploy,pods,ns -A -o yaml | moat check - --expect expect.yaml
+  moat matrix --cluster --context prod          # the live cluster, read-only
+  moat snapshot -o cluster.yaml                 # what the cluster runs, for offline runs
   moat completions bash > /etc/bash_completion.d/moat";
 
 #[derive(Parser, Debug)]
@@ -35,7 +39,7 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Report mistakes in NetworkPolicies and their context (rules: `moat lint --list-rules`).
     #[command(
-        mut_arg("paths", |a| a.required(false).required_unless_present("list_rules")),
+        mut_arg("paths", |a| a.required(false).required_unless_present_any(["list_rules", "cluster"])),
         after_help = "Exit status: 0 without error-level findings, 1 with any (`--deny warnings`: warnings too), 2 on unreadable input.\n\nConfig: the nearest .moat.yaml upward from the first PATH (severity, skip, systemNamespaces).\nSilence rules for one object: annotation `moat.dev/ignore: \"rule-a,rule-b\"`.\n\nExamples:\n  moat lint examples/seed-001\n  moat lint manifests/ --output sarif > moat.sarif\n  moat lint --list-rules --output md > docs/rules.md"
     )]
     Lint(LintArgs),
@@ -57,6 +61,9 @@ pub enum Command {
     /// What a change opens and closes: the connections added, removed and changed between two versions.
     #[command(after_help = crate::cmd::diff::HELP)]
     Diff(DiffArgs),
+    /// Write what the live cluster runs as one multi-document YAML, loadable by every command.
+    #[command(after_help = SNAPSHOT_HELP)]
+    Snapshot(SnapshotArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -135,10 +142,34 @@ pub struct GenArgs {
     pub rule_namespace: String,
 }
 
+const SNAPSHOT_HELP: &str = "\
+Reads Namespaces, Nodes, Pods, Services, workloads, NetworkPolicies and the
+policy.networking.k8s.io tiers (list calls only; deploy/rbac.yaml grants exactly these), and
+writes every object with kind and apiVersion, managedFields left out.
+
+Exit status: 0 when written, 2 when the cluster cannot be read.
+
+Examples:
+  moat snapshot -o cluster.yaml
+  moat snapshot --context prod --cluster-ns shop,payments > shop.yaml
+  moat matrix cluster.yaml                      # the same answers as --cluster, offline";
+
+#[derive(Args, Debug, Clone)]
+pub struct SnapshotArgs {
+    /// Accepted for symmetry with the other commands: a snapshot always reads the cluster.
+    #[arg(long, hide = true)]
+    pub cluster: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// Manifest files or directories (recursive: .yaml, .yml, .json; honours .gitignore); `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "cluster", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Namespace of objects that name none.
     #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
@@ -149,6 +180,8 @@ pub struct InputArgs {
     /// Refuse the input (exit 2) when any document is not used or any warning is raised.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

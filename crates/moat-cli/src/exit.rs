@@ -15,6 +15,8 @@ pub enum Failure {
         written: Vec<String>,
         not_written: Vec<String>,
     },
+    /// The cluster could not be read (unreachable, refused, forbidden): exit 2.
+    Cluster(String),
 }
 
 pub fn report(f: Failure) -> i32 {
@@ -47,6 +49,11 @@ pub fn report(f: Failure) -> i32 {
                     written.join(", ")
                 );
             }
+            2
+        }
+        Failure::Cluster(message) => {
+            stderr!("error: {message}");
+            stderr!("the cluster could not be read; nothing was evaluated");
             2
         }
     }

@@ -5,10 +5,14 @@ use std::sync::Arc;
 
 use moat::engine::Engine;
 use moat::error::InputError;
-use moat::load::{collect_files, load, read_source, LoadOptions, Loaded, Source, MAX_FILE_BYTES};
+use moat::load::{
+    collect_files, load, load_with_documents, read_source, LoadOptions, Loaded, Source,
+    MAX_FILE_BYTES,
+};
 use moat::model::SkipReason;
 
 use crate::cli::InputArgs;
+use crate::cluster;
 use crate::exit::Failure;
 use crate::stdio::stderr;
 use moat::text::count;
@@ -64,9 +68,19 @@ pub fn read_sources(args: &InputArgs) -> Result<Vec<Source>, Failure> {
     }
 }
 
+/// Read every PATH and, with `--cluster`, the live cluster. The cluster's objects arrive as
+/// trees (their spans name the objects); their YAML texts join the sources for code frames.
 fn read_and_load(args: &InputArgs) -> Result<(Vec<Source>, Loaded), Failure> {
-    let sources = read_sources(args)?;
-    let loaded = load_text(args, &sources);
+    let mut sources = read_sources(args)?;
+    let (trees, texts) = cluster::trees_and_texts(&args.cluster)?;
+    let loaded = load_with_documents(
+        &sources,
+        trees,
+        &LoadOptions {
+            default_namespace: args.namespace.clone(),
+        },
+    );
+    sources.extend(texts);
     Ok((sources, loaded))
 }
 

@@ -4,15 +4,18 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod cluster;
+mod cluster_args;
 mod cmd;
 mod endpoint_arg;
 mod exit;
 mod git;
 mod input;
 mod output;
+mod plugin;
 mod stdio;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 // Loading builds a tree node per YAML value: allocation is a third of a run's time with the
 // system allocator.
@@ -20,7 +23,7 @@ use clap::{CommandFactory, Parser};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = plugin::parse();
     let result = match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
@@ -32,6 +35,7 @@ fn main() {
         cli::Command::Recommend(args) => cmd::recommend::run(&args),
         cli::Command::ExplainDrops(args) => cmd::explain_drops::run(&args),
         cli::Command::Diff(args) => cmd::diff::run(&args),
+        cli::Command::Snapshot(args) => cmd::snapshot::run(&args),
         cli::Command::Completions { shell } => {
             // clap_complete panics on a write error: render first, then write.
             let mut script = Vec::new();

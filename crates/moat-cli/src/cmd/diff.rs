@@ -33,7 +33,8 @@ Examples:
   moat diff --base origin/main k8s/                      # the PR against its base
   moat diff --base origin/main k8s/ -o md > comment.md   # a PR comment
   moat diff --base origin/main k8s/ --fail-on opened --allow k8s/expect.yaml
-  kubectl get netpol,deploy,pods,ns -A -o yaml | moat diff snapshot.yaml -";
+  kubectl get netpol,deploy,pods,ns -A -o yaml | moat diff snapshot.yaml -
+  moat diff --cluster k8s/                               # what applying k8s/ to the cluster would change";
 
 /// The same flags, another path.
 fn with_paths(args: &InputArgs, paths: Vec<std::path::PathBuf>) -> InputArgs {
@@ -65,7 +66,32 @@ pub fn run(args: &DiffArgs) -> Result<i32, Failure> {
     let t0 = Instant::now();
     let paths = &args.input.paths;
     // The old side: another path, or the same paths at REV.
+    let live = args.input.cluster.cluster;
     let (old_args, old_sources, new_args, old_name, new_name) = match &args.base {
+        // The live cluster is the old side: what the change would do to what runs.
+        None if live => {
+            if paths.is_empty() {
+                return Err(bad(
+                    "moat diff --cluster takes the NEW paths to compare with the cluster"
+                        .to_string(),
+                ));
+            }
+            // The new side is the cluster with the paths applied onto it: an object in both
+            // is the file's (the loader reads files after the cluster, and the later wins).
+            let names: Vec<String> = paths.iter().map(|p| describe(p)).collect();
+            (
+                with_paths(&args.input, Vec::new()),
+                None,
+                with_paths(&args.input, paths.clone()),
+                "cluster".to_string(),
+                format!("cluster + {}", names.join(",")),
+            )
+        }
+        Some(_) if live => {
+            return Err(bad(
+                "--base and --cluster both name the old side: give one".to_string()
+            ))
+        }
         None => {
             if paths.len() != 2 {
                 return Err(bad(format!(

@@ -176,6 +176,7 @@ fn load_manifests(args: &GenArgs, paths: &[PathBuf]) -> Result<moat::model::Clus
         namespace: args.namespace.clone(),
         verbose: args.verbose,
         strict: false,
+        cluster: Default::default(),
     };
     Ok(input::load_strict(&input)?.cluster)
 }

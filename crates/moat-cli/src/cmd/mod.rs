@@ -11,3 +11,4 @@ pub mod lint;
 pub mod matrix;
 pub mod recommend;
 pub mod report;
+pub mod snapshot;

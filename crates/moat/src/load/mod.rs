@@ -27,7 +27,7 @@ pub use warning::{Warning, WarningKind};
 
 use crate::model::Cluster;
 use crate::text::count;
-use crate::yaml::{parse_document, split_documents, DocResult};
+use crate::yaml::{parse_document, split_documents, DocResult, Node};
 
 /// Documents parsed at once (in parallel) before they are decoded in file order: enough to
 /// keep every core busy, few enough that memory stays that of a batch, not of the input.
@@ -69,7 +69,30 @@ impl Loaded {
 /// Load any number of sources into one cluster. Objects defined twice are all kept (lint
 /// reports them); [`Loaded::later_wins`] resolves them as `kubectl apply` would.
 pub fn load(sources: &[Source], opts: &LoadOptions) -> Loaded {
+    load_with_documents(sources, Vec::new(), opts)
+}
+
+/// Load sources and documents that are already trees (objects read from a live cluster,
+/// each node's span naming its object) into one cluster. Trees go through the same
+/// decoding as parsed text, so both give the same model.
+pub fn load_with_documents(
+    sources: &[Source],
+    trees: impl IntoIterator<Item = Node>,
+    opts: &LoadOptions,
+) -> Loaded {
     let mut out = Loaded::default();
+    // Trees (the live cluster) first, files after: an object in both resolves to the file's,
+    // as `kubectl apply` of the files onto the cluster would (see `Loaded::later_wins`).
+    let mut loader = objects::Loader {
+        cluster: &mut out.cluster,
+        default_namespace: opts.default_namespace.clone(),
+    };
+    for node in trees {
+        out.documents += 1;
+        let mut ctx = decode::Ctx::new(&mut out.problems);
+        loader.document(&mut ctx, &node);
+        out.warnings.append(&mut ctx.warnings);
+    }
     let (sources, unrendered) = charts::screen(sources);
     out.problems.extend(unrendered.into_iter().map(syntax));
     for src in sources {
