@@ -383,13 +383,13 @@ fn replica_sets_and_jobs_are_left_to_their_owners() {
     );
     assert!(
         live.stderr
-            .contains("2 ReplicaSet(s) managed by a Deployment left out"),
+            .contains("2 ReplicaSets managed by a Deployment left out"),
         "{}",
         live.stderr
     );
     assert!(
         live.stderr
-            .contains("1 Pod(s) that have terminated (phase Succeeded or Failed) left out"),
+            .contains("1 Pod left out: terminated (phase Succeeded or Failed)"),
         "{}",
         live.stderr
     );

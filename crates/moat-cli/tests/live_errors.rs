@@ -165,7 +165,7 @@ fn throttling_and_server_errors_are_retried_with_back_off() {
     let out = moat(&["matrix", "--cluster", "--kubeconfig", kc.to_str().unwrap()]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("answered 503") && out.stderr.contains("6 attempt(s)"),
+        out.stderr.contains("answered 503") && out.stderr.contains("6 attempts"),
         "{}",
         out.stderr
     );

@@ -100,7 +100,8 @@ impl fmt::Display for LiveError {
                 attempts,
             } => write!(
                 f,
-                "the API server answered {code} to GET {path} ({attempts} attempt(s)): {detail}"
+                "the API server answered {code} to GET {path} ({}): {detail}",
+                moat::text::count(*attempts as usize, "attempt")
             ),
             LiveError::Decode { path, detail } => {
                 write!(f, "GET {path} did not return a Kubernetes list: {detail}")

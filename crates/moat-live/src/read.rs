@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use moat::load::Source;
+use moat::text::count;
 use moat::yaml::Node;
 use tokio::task::JoinSet;
 
@@ -255,12 +256,14 @@ fn leave_to_owners(objects: &mut Vec<Object>, notes: &mut Vec<String>) {
     objects.retain(|_| keep.next().unwrap_or(true));
     if rs > 0 {
         notes.push(format!(
-            "{rs} ReplicaSet(s) managed by a Deployment left out: the Deployment stands for them"
+            "{} managed by a Deployment left out: the Deployment stands for them",
+            count(rs, "ReplicaSet")
         ));
     }
     if jobs > 0 {
         notes.push(format!(
-            "{jobs} Job(s) created by a CronJob left out: the CronJob stands for them"
+            "{} created by a CronJob left out: the CronJob stands for them",
+            count(jobs, "Job")
         ));
     }
 }
@@ -282,7 +285,8 @@ fn leave_out_terminated(objects: &mut Vec<Object>, notes: &mut Vec<String>) {
     let left = before - objects.len();
     if left > 0 {
         notes.push(format!(
-            "{left} Pod(s) that have terminated (phase Succeeded or Failed) left out"
+            "{} left out: terminated (phase Succeeded or Failed)",
+            count(left, "Pod")
         ));
     }
 }

@@ -10,9 +10,9 @@ pub fn snapshot_yaml(read: &ClusterRead) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# moat snapshot of {}: {} object(s)",
+        "# moat snapshot of {}: {}",
         read.server,
-        read.objects.len()
+        moat::text::count(read.objects.len(), "object")
     );
     for note in &read.notes {
         let _ = writeln!(out, "# {note}");

@@ -196,7 +196,7 @@ impl Engine {
                 if matching == 0 {
                     format!("no Node in the input matches nodes {sel} (give the Node objects with their status.addresses)")
                 } else {
-                    format!("{who} is no address of the {matching} node(s) matching {sel}")
+                    format!("{who} is no address of the {} matching {sel}", crate::text::count(matching, "node"))
                 }
             }
             (ClusterPeerKind::DomainNames(names), t) => format!(

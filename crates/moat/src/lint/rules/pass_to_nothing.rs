@@ -37,7 +37,8 @@ impl Rule for PassToNothing {
                                     || !cc.applying(ClusterTier::Baseline, d, e).is_empty()
                             });
                             (n > 0 && !decided).then(|| format!(
-                                "no NetworkPolicy isolates its {n} subject pod(s) for {} and no Baseline policy applies to them",
+                                "no NetworkPolicy isolates its {} for {} and no Baseline policy applies to them",
+                                crate::text::count(n, "subject pod"),
                                 d.as_str().to_lowercase()
                             ))
                         }
