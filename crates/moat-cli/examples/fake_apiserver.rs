@@ -53,7 +53,8 @@ fn main() {
         std::process::exit(2);
     }
     eprintln!(
-        "serving {count} object(s) at {}; kubeconfig: {kubeconfig}",
+        "serving {} at {}; kubeconfig: {kubeconfig}",
+        moat::text::count(count, "object"),
         server.url()
     );
     for _ in std::io::stdin().lock().lines() {

@@ -217,11 +217,20 @@ pub fn report_unused(args: &InputArgs, loaded: &Loaded) {
         }
         return;
     }
-    let by_kind = loaded.cluster.skipped_by_kind();
+    // moat's own files beside the manifests (expectations, intents, .moat.yaml) are known
+    // for what they are: `--verbose` lists them, the count is of input moat could not use.
+    let mut by_kind = std::collections::BTreeMap::new();
+    for s in skipped.iter().filter(|s| s.reason != SkipReason::MoatFile) {
+        *by_kind.entry(s.label()).or_insert(0usize) += 1;
+    }
+    if by_kind.is_empty() {
+        return;
+    }
+    let n: usize = by_kind.values().sum();
     let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
     stderr!(
         "note: {} not used: {} (--verbose lists them)",
-        count(skipped.len(), "document"),
+        count(n, "document"),
         parts.join(", ")
     );
 }

@@ -83,7 +83,7 @@ fn pre_commit_hook_refuses_connections_opened_beyond_the_expectations() {
         "{out}"
     );
     assert!(
-        out.contains("gate --fail-on opened: FAILED, 2 change(s)"),
+        out.contains("gate --fail-on opened: FAILED, 2 changes"),
         "{out}"
     );
     assert!(out.contains("does not declare"), "{out}");

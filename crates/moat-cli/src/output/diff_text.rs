@@ -49,8 +49,8 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         if r.gate.failed() {
             writeln!(
                 out,
-                "gate --fail-on {w}: FAILED, {} change(s){excused}",
-                r.gate.failing
+                "gate --fail-on {w}: FAILED, {}{excused}",
+                moat::text::count(r.gate.failing, "change")
             )?;
         } else {
             writeln!(out, "gate --fail-on {w}: passed{excused}")?;
