@@ -115,35 +115,39 @@ fn run_monitoring(args: &GenArgs) -> Result<i32, Failure> {
         ));
     }
     let text = moat::gen::prometheus_rule(&args.rule_namespace);
-    match &args.output {
-        Some(dir) => {
-            let path = dir.join("prometheusrule.yaml");
-            write_all(&[(path.clone(), text)], args.force)?;
-            stderr!("wrote {}", path.display());
-        }
-        None => stdio::print(&text)?,
-    }
-    Ok(0)
+    write_one(args, "prometheusrule.yaml", text)
 }
 
 fn run_kyverno(args: &GenArgs) -> Result<i32, Failure> {
-    let (dns, files) = if args.intents.is_empty() {
-        (Dns::default(), Vec::new())
-    } else {
-        let plan = read_plan(&args.intents)?;
-        match plan.dns {
-            Some(d) => (d, plan.files),
-            None => {
-                return Err(bad(
-                    "the intent turns DNS off; the Kyverno baseline always allows DNS".into(),
-                ))
-            }
-        }
-    };
-    let text = kyverno_policy(&dns, &files);
+    let (dns, files) = baseline_dns(args, "the Kyverno baseline")?;
+    write_one(
+        args,
+        "kyverno-clusterpolicy.yaml",
+        kyverno_policy(&dns, &files),
+    )
+}
+
+/// The DNS servers (and intent files) a baseline allows: the intent's, or the default. A
+/// baseline always allows DNS, so an intent turning it off is refused.
+pub(super) fn baseline_dns(args: &GenArgs, what: &str) -> Result<(Dns, Vec<String>), Failure> {
+    if args.intents.is_empty() {
+        return Ok((Dns::default(), Vec::new()));
+    }
+    let plan = read_plan(&args.intents)?;
+    match plan.dns {
+        Some(d) => Ok((d, plan.files)),
+        None => Err(bad(format!(
+            "the intent turns DNS off; {what} always allows DNS"
+        ))),
+    }
+}
+
+/// One generated file: `DIR/name` with `-o DIR` (never over a file moat did not write,
+/// unless --force), else stdout.
+pub(super) fn write_one(args: &GenArgs, name: &str, text: String) -> Result<i32, Failure> {
     match &args.output {
         Some(dir) => {
-            let path = dir.join("kyverno-clusterpolicy.yaml");
+            let path = dir.join(name);
             write_all(&[(path.clone(), text)], args.force)?;
             stderr!("wrote {}", path.display());
         }
