@@ -138,26 +138,38 @@ fn load_into(out: &mut Loaded, name: &Arc<str>, text: &str, opts: &LoadOptions) 
     let chunks = split_documents(&text);
     // Parsing is most of the work and each document parses alone: a batch is parsed in
     // parallel, then decoded in file order, so that the model, the problems and their order
-    // are the same for any number of threads.
-    for batch in chunks.chunks(BATCH) {
-        let parsed: Vec<DocResult> = batch
+    // are the same for any number of threads. Decoding is sequential: the next batch is
+    // parsed while this one is decoded.
+    let parse = |batch: &[(u32, &str)]| -> Vec<DocResult> {
+        batch
             .par_iter()
             // Each document gets its own copy of the file name: every node's span holds
             // one, and threads sharing one reference count would contend on it.
             .map(|&(offset, chunk)| parse_checked(&Arc::from(&**name), chunk, offset))
-            .collect();
-        for doc in parsed {
-            match doc {
-                Err(e) => out.problems.push(syntax(e)),
-                Ok(None) => {}
-                Ok(Some(node)) => {
-                    out.documents += 1;
-                    let mut ctx = decode::Ctx::new(&mut out.problems);
-                    loader.document(&mut ctx, &node);
-                    out.warnings.append(&mut ctx.warnings);
+            .collect()
+    };
+    let mut batches = chunks.chunks(BATCH);
+    let mut current = batches.next().map(parse);
+    while let Some(parsed) = current.take() {
+        let following = batches.next();
+        let (next, ()) = rayon::join(
+            || following.map(parse),
+            || {
+                for doc in parsed {
+                    match doc {
+                        Err(e) => out.problems.push(syntax(e)),
+                        Ok(None) => {}
+                        Ok(Some(node)) => {
+                            out.documents += 1;
+                            let mut ctx = decode::Ctx::new(&mut out.problems);
+                            loader.document(&mut ctx, &node);
+                            out.warnings.append(&mut ctx.warnings);
+                        }
+                    }
                 }
-            }
-        }
+            },
+        );
+        current = next;
     }
 }
 
