@@ -56,6 +56,13 @@ fn report_data_three_tier_golden() {
 }
 
 #[test]
+fn report_data_tiers_golden() {
+    let (out, err, code) = moat(&["report", "examples/tiers", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn report_data_seed_001_golden() {
     let (out, err, code) = moat(&["report", "examples/seed-001", "--format", "json"]);
     assert_eq!(code, 0, "{err}");

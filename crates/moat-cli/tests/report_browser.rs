@@ -441,3 +441,103 @@ async fn every_tab_renders_without_console_errors_on_varied_inputs() {
     }
     c.close().await.expect("close the session");
 }
+
+/// examples/tiers: the card of a workload that cluster policies apply to lists them with
+/// file:line, and the explain box names the Admin or Baseline rule deciding a side.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_names_the_deciding_cluster_tier_rule_in_chromium() {
+    let page = write_report("examples/tiers", "tiers.html", &[]);
+    let driver = Driver::start();
+    let profile = tempdir("tiers");
+    let c = connect(&driver, &profile).await;
+    c.goto(&file_url(&page)).await.expect("open the report");
+    c.wait()
+        .for_element(Locator::Id("tiles"))
+        .await
+        .expect("summary");
+    c.find(Locator::Css("nav#tabs button[data-tab=graph]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search = c.find(Locator::Id("search")).await.unwrap();
+    search.send_keys("blog/writer").await.unwrap();
+    c.find(Locator::Css("#search-results li[data-node]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_true(&c, "return !document.getElementById('card').hidden").await;
+    let card = c
+        .find(Locator::Id("card"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(card.contains("CLUSTER POLICIES THAT APPLY TO IT"), "{card}");
+    for (policy, line) in [("platform-guardrails", 2), ("platform-baseline", 33)] {
+        assert!(
+            card.contains(&format!("ClusterNetworkPolicy/{policy}"))
+                && card.contains(&format!("examples/tiers/cluster-policies.yaml:{line}")),
+            "{policy} with file:line: {card}"
+        );
+    }
+
+    async fn explain(c: &Client, dir: &str, peer: &str, port: &str) -> String {
+        js(
+            c,
+            &format!("document.getElementById('ex-dir').value = '{dir}'; return true"),
+        )
+        .await;
+        let p = c.find(Locator::Id("ex-peer")).await.unwrap();
+        p.clear().await.unwrap();
+        p.send_keys(peer).await.unwrap();
+        let q = c.find(Locator::Id("ex-port")).await.unwrap();
+        q.clear().await.unwrap();
+        q.send_keys(port).await.unwrap();
+        c.find(Locator::Id("ex-go"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id("ex-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+    // No NetworkPolicy isolates blog/writer's ingress: the Baseline's default-deny decides.
+    let denied = explain(&c, "from", "shop/api", "8080").await;
+    assert!(denied.contains("DENIED"), "{denied}");
+    assert!(
+        denied.contains("Passed on by Admin ClusterNetworkPolicy/platform-guardrails (priority 10), ingress[1] `teams-own-their-namespace` Pass"),
+        "{denied}"
+    );
+    assert!(
+        denied.contains("decided in the Baseline tier by Baseline ClusterNetworkPolicy/platform-baseline (priority 100), ingress[0] `default-deny` Deny"),
+        "{denied}"
+    );
+    // Its egress to DNS: the Baseline's dns rule accepts.
+    let dns = explain(&c, "to", "kube-system/coredns", "53").await;
+    assert!(dns.contains("ALLOWED"), "{dns}");
+    assert!(
+        dns.contains("Baseline ClusterNetworkPolicy/platform-baseline (priority 100), egress[0] `dns` Accept"),
+        "{dns}"
+    );
+    // The control-plane node's address: denied in the Admin tier, whatever comes after.
+    let node = explain(&c, "to", "10.0.0.11/32", "6443").await;
+    assert!(node.contains("DENIED"), "{node}");
+    assert!(
+        node.contains("decided in the Admin tier by Admin ClusterNetworkPolicy/platform-guardrails (priority 10), egress[1] `no-control-plane-nodes` Deny"),
+        "{node}"
+    );
+    save_screenshot(&c, "tiers-card.png").await;
+    let errors = console_errors(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    c.close().await.expect("close the session");
+}

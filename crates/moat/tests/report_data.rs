@@ -95,7 +95,47 @@ fn admitting(
     out
 }
 
-fn check(dir: &str) {
+/// The cluster-tier rule deciding one side, found by lookup as the page does: the first
+/// matching rule of the Admin tier decides unless it passes; then NetworkPolicies decide
+/// where they isolate; else the first matching Baseline rule, unless it passes.
+fn tier_decision(
+    r: &Report,
+    subject: u32,
+    d: Direction,
+    peer: u32,
+    dst: u32,
+    port: u16,
+    proto: &str,
+) -> Option<String> {
+    let w = &r.workloads[subject as usize];
+    let iso = match d {
+        Direction::Ingress => &w.ingress,
+        Direction::Egress => &w.egress,
+    };
+    let first = |tier: &str| {
+        iso.cluster
+            .iter()
+            .map(|&c| &r.cluster_policies[c as usize])
+            .filter(|c| c.tier == tier)
+            .flat_map(|c| match d {
+                Direction::Ingress => &c.ingress,
+                Direction::Egress => &c.egress,
+            })
+            .find(|rule| rule_admits(r, &rule.rule, peer, dst, port, proto))
+    };
+    match first("Admin") {
+        Some(rule) if rule.action != "Pass" => return Some(rule.text.clone()),
+        _ => {}
+    }
+    if !iso.policies.is_empty() {
+        return None;
+    }
+    first("Baseline")
+        .filter(|rule| rule.action != "Pass")
+        .map(|rule| rule.text.clone())
+}
+
+fn check(dir: &str) -> BTreeSet<String> {
     let engine = engine_of(dir);
     let r = report(&engine);
     assert_eq!(r.schema, SCHEMA);
@@ -130,6 +170,7 @@ fn check(dir: &str) {
         (1, Protocol::Sctp),
     ];
     let mut checked = 0;
+    let mut tier_rules = BTreeSet::new();
     for a in 0..nodes {
         for b in 0..nodes {
             if a >= w && b >= w {
@@ -170,6 +211,18 @@ fn check(dir: &str) {
                     if subject >= w {
                         continue;
                     }
+                    let decided = tier_decision(&r, subject, d, peer, b, port, proto.as_str());
+                    let want = engine
+                        .cluster_decision(side)
+                        .map(|m| engine.cluster_match_text(d, m));
+                    assert_eq!(
+                        decided,
+                        want,
+                        "{dir}: {d:?} tier rule for {} -> {} {proto}/{port}",
+                        engine.target_name(src),
+                        engine.target_name(dst)
+                    );
+                    tier_rules.extend(decided);
                     let found = admitting(&r, subject, d, peer, b, port, proto.as_str());
                     let want: BTreeSet<(usize, usize)> = side.allowing.iter().copied().collect();
                     if side.isolating.is_empty() {
@@ -185,11 +238,12 @@ fn check(dir: &str) {
         }
     }
     assert!(checked > 100, "{dir}: only {checked} flows checked");
+    tier_rules
 }
 
 #[test]
 fn report_data_agrees_with_the_engine_three_tier() {
-    check("examples/three-tier");
+    assert!(check("examples/three-tier").is_empty());
 }
 
 #[test]
@@ -200,6 +254,69 @@ fn report_data_agrees_with_the_engine_seed_001() {
 #[test]
 fn report_data_agrees_with_the_engine_task_api() {
     check("examples/task-api");
+}
+
+#[test]
+fn report_data_names_the_deciding_tier_rule_tiers() {
+    let decided = check("examples/tiers");
+    // Both tiers decide somewhere in the example, and both actions: the check above is
+    // not vacuous.
+    for want in ["Admin ", "Baseline ", " Deny", " Accept"] {
+        assert!(
+            decided.iter().any(|t| t.contains(want)),
+            "no decision with {want:?} among {decided:#?}"
+        );
+    }
+}
+
+#[test]
+fn report_lists_the_cluster_policies_applying_to_a_workload() {
+    let engine = engine_of("examples/tiers");
+    let r = report(&engine);
+    assert!(!r.cluster_policies.is_empty());
+    let cluster = engine.cluster();
+    for w in &r.workloads {
+        let ns = &r.namespaces[w.namespace as usize].name;
+        let e = (0..cluster.endpoints.len())
+            .find(|&e| cluster.endpoint_ns(e).name == *ns && cluster.endpoints[e].name == w.name)
+            .expect("endpoint");
+        for (d, iso) in [
+            (Direction::Ingress, &w.ingress),
+            (Direction::Egress, &w.egress),
+        ] {
+            let want: Vec<String> = [
+                moat::model::ClusterTier::Admin,
+                moat::model::ClusterTier::Baseline,
+            ]
+            .into_iter()
+            .flat_map(|t| {
+                engine
+                    .compiled()
+                    .cluster_policies
+                    .applying(t, d, e)
+                    .to_vec()
+            })
+            .map(|p| cluster.cluster_policies[p].id())
+            .collect();
+            let got: Vec<String> = iso
+                .cluster
+                .iter()
+                .map(|&c| r.cluster_policies[c as usize].id.clone())
+                .collect();
+            assert_eq!(got, want, "{ns}/{} {d:?}", w.name);
+        }
+    }
+    let guard = r
+        .cluster_policies
+        .iter()
+        .find(|c| c.id == "ClusterNetworkPolicy/platform-guardrails")
+        .expect("platform-guardrails");
+    assert_eq!(
+        (guard.tier, guard.priority.as_str()),
+        ("Admin", "priority 10")
+    );
+    assert!(guard.file.ends_with("cluster-policies.yaml") && guard.line > 0);
+    assert!(guard.selects > 0);
 }
 
 // ---------------------------------------------------------------- namespace status

@@ -52,6 +52,13 @@ function openCard(n) {
       var q = D.policies[p];
       return '<li><span>' + esc(q.name) + ' <span class="muted">' + q.types.join('+') + (q.typesInferred ? ' (inferred)' : '') + '</span></span><span class="mono file" title="' + esc(where(q.file, q.line)) + '">' + esc(where(q.file, q.line)) + '</span></li>';
     }).join('') + '</ul>' : '<p class="red">No policy selects it: every pod can reach it, and it can reach everything.</p>'));
+    var cps = (w.ingress.cluster || []).concat(w.egress.cluster || []).filter(function (c, i, a) { return a.indexOf(c) === i; });
+    if (cps.length) html.push('<h4>Cluster policies that apply to it</h4><ul class="peers cluster-policies">' + cps.map(function (c) {
+      var q = D.clusterPolicies[c], dirs = [];
+      if ((w.ingress.cluster || []).indexOf(c) >= 0) dirs.push('Ingress');
+      if ((w.egress.cluster || []).indexOf(c) >= 0) dirs.push('Egress');
+      return '<li><span>' + esc(q.id) + ' <span class="muted">' + esc(q.tier + ' tier, ' + q.priority) + ' · ' + dirs.join('+') + '</span></span><span class="mono file" title="' + esc(where(q.file, q.line)) + '">' + esc(where(q.file, q.line)) + '</span></li>';
+    }).join('') + '</ul>');
   }
   var ins = inEdges(n), outs = outEdges(n);
   var partial = complete(n) ? '' : ' <span class="muted">(only those embedded: over the data budget)</span>';
@@ -93,27 +100,57 @@ function namedPort(n, name, proto) {
   var p = D.workloads[n].ports.find(function (q) { return q.name === name && q.protocol === proto; });
   return p ? p.port : null;
 }
-// The rules of `subject`'s policies for `dir` that admit `peer` on the port (named ports
-// resolve on the destination `dst`), and those that do not.
+// Whether a rule (NetworkPolicy or cluster tier) matches `peer` on the port; named ports
+// resolve on the destination `dst`.
+function ruleMatch(r, peer, dst, port, proto) {
+  var peerOk = r.peers == null || inPeers(r.peers, peer);
+  var portOk = r.ports == null || r.ports.some(function (q) {
+    if (q.protocol !== proto) return false;
+    return q.name ? namedPort(dst, q.name, proto) === port : q.from <= port && port <= q.to;
+  });
+  return { peer: peerOk, port: portOk };
+}
+// The first rule of `tier` among the cluster policies applying to `subject` that matches:
+// the engine's precedence order is the embedded order, so this is a lookup.
+function tierMatch(w, dir, tier, peer, dst, port, proto) {
+  var list = w[dir].cluster || [];
+  for (var i = 0; i < list.length; i++) {
+    var c = D.clusterPolicies[list[i]];
+    if (c.tier !== tier) continue;
+    var rules = c[dir];
+    for (var j = 0; j < rules.length; j++) {
+      var m = ruleMatch(rules[j], peer, dst, port, proto);
+      if (m.peer && m.port) return { policy: c, rule: rules[j] };
+    }
+  }
+  return null;
+}
+function tierRef(m) { return '<span class="tier-rule">' + esc(m.rule.text) + '</span> <span class="muted mono">' + esc(where(m.policy.file, m.rule.line)) + '</span>'; }
+// One side: an Admin tier rule decides unless it passes; then the NetworkPolicies, where
+// they isolate; else a Baseline tier rule, unless it passes; else the default, allow.
 function side(subject, dir, peer, dst, port, proto) {
   if (isExt(subject)) return { html: '<b>' + (dir === 'egress' ? 'Egress' : 'Ingress') + '</b>: ' + esc(nodeName(subject)) + ' is outside the cluster; no policy applies on this side.', ok: true };
   var w = D.workloads[subject], s = w[dir], Dir = dir === 'egress' ? 'Egress' : 'Ingress';
-  if (w.hostNetwork) return { html: '<b>' + Dir + '</b>: ' + esc(nodeName(subject)) + ' is hostNetwork: never isolated.', ok: true };
-  if (!s.policies.length) return { html: '<b>' + Dir + '</b>: ' + esc(nodeName(subject)) + ' is not isolated for ' + dir + ' (no policy selects it with ' + Dir + ' in its policyTypes).', ok: true };
+  var admin = tierMatch(w, dir, 'Admin', peer, dst, port, proto), pass = '';
+  if (admin && admin.rule.action !== 'Pass') return { html: '<b>' + Dir + '</b>: decided in the Admin tier by ' + tierRef(admin) + '.', ok: admin.rule.action === 'Accept' };
+  if (admin) pass = 'Passed on by ' + tierRef(admin) + '. ';
+  if (w.hostNetwork) return { html: '<b>' + Dir + '</b>: ' + pass + esc(nodeName(subject)) + ' is hostNetwork: never isolated.', ok: true };
+  if (!s.policies.length) {
+    var base = tierMatch(w, dir, 'Baseline', peer, dst, port, proto);
+    if (base && base.rule.action !== 'Pass') return { html: '<b>' + Dir + '</b>: ' + pass + 'no NetworkPolicy isolates it; decided in the Baseline tier by ' + tierRef(base) + '.', ok: base.rule.action === 'Accept' };
+    if (base) pass += 'Passed on by ' + tierRef(base) + '. ';
+    return { html: '<b>' + Dir + '</b>: ' + pass + esc(nodeName(subject)) + ' is not isolated for ' + dir + ' (no policy selects it with ' + Dir + ' in its policyTypes).', ok: true };
+  }
   var admit = [], miss = [];
   s.policies.forEach(function (p) {
     D.policies[p][dir].forEach(function (r, i) {
-      var peerOk = r.peers == null || inPeers(r.peers, peer);
-      var portOk = r.ports == null || r.ports.some(function (q) {
-        if (q.protocol !== proto) return false;
-        return q.name ? namedPort(dst, q.name, proto) === port : q.from <= port && port <= q.to;
-      });
+      var m = ruleMatch(r, peer, dst, port, proto);
       var ref = esc(policyName(p)) + ' ' + dir + '[' + i + '] <span class="muted mono">' + esc(where(D.policies[p].file, r.line)) + '</span>';
-      if (peerOk && portOk) admit.push(ref);
-      else miss.push(ref + ': ' + (peerOk ? 'port not listed' : (portOk ? 'peer not matched' : 'neither peer nor port')));
+      if (m.peer && m.port) admit.push(ref);
+      else miss.push(ref + ': ' + (m.peer ? 'port not listed' : (m.port ? 'peer not matched' : 'neither peer nor port')));
     });
   });
-  var head = '<b>' + Dir + '</b>: isolated by ' + s.policies.map(function (p) { return esc(policyName(p)); }).join(', ') + '. ';
+  var head = '<b>' + Dir + '</b>: ' + pass + 'isolated by ' + s.policies.map(function (p) { return esc(policyName(p)); }).join(', ') + '. ';
   if (admit.length) return { html: head + 'Admitted by ' + admit.join('; ') + '.', ok: true };
   return { html: head + 'No rule admits it' + (miss.length ? ': ' + miss.join('; ') : ' (the policies have no ' + dir + ' rules)') + '.', ok: false };
 }

@@ -29,6 +29,9 @@ pub struct Report {
     pub workloads: Vec<Workload>,
     pub externals: Vec<External>,
     pub policies: Vec<PolicyInfo>,
+    /// Cluster-wide policies (Admin and Baseline tiers); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster_policies: Vec<ClusterPolicyInfo>,
     pub port_sets: Vec<PortSet>,
     /// Sorted, disjoint, inclusive node ranges `[first, last]`.
     pub peer_sets: Vec<Vec<[u32; 2]>>,
@@ -152,6 +155,42 @@ pub struct Isolation {
     pub isolated: bool,
     /// The policies (indexes) that select it with this direction in their types.
     pub policies: Vec<u32>,
+    /// The cluster policies (indexes into `clusterPolicies`) applying for this direction,
+    /// in evaluation order: Admin tier first, each tier by precedence. The first rule
+    /// whose peer and port match decides its tier. Absent when none applies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Vec<u32>,
+}
+
+/// A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterPolicyInfo {
+    /// `Admin` or `Baseline`.
+    pub tier: &'static str,
+    /// `Kind/name`.
+    pub id: String,
+    /// `priority 10`, or the singleton's words.
+    pub priority: String,
+    pub file: String,
+    pub line: u32,
+    /// Workloads it applies to (either direction).
+    pub selects: u32,
+    pub ingress: Vec<ClusterRuleInfo>,
+    pub egress: Vec<ClusterRuleInfo>,
+}
+
+/// One rule of a cluster policy: what it matches (as a NetworkPolicy rule's data) and what
+/// it decides.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterRuleInfo {
+    #[serde(flatten)]
+    pub rule: RuleInfo,
+    /// `Accept`, `Deny` or `Pass`.
+    pub action: &'static str,
+    /// The rule as the engine names a decision: `Admin ClusterNetworkPolicy/x (priority
+    /// 10), egress[0] `name` Deny`.
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

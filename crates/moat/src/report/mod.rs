@@ -11,6 +11,7 @@ mod data;
 mod findings;
 mod nodes;
 mod peers;
+mod tiers;
 
 pub use data::*;
 
@@ -119,7 +120,14 @@ pub fn prepare<'m, 'e>(
 
     let (workloads, externals) = nodes::nodes(engine, matrix, &groups, &areas);
     let mut policies = nodes::policies(engine, &areas, &workloads);
-    let peer_sets = peers::attach(engine, matrix, &groups, &mut policies);
+    let mut cluster_policies = tiers::policies(engine, &workloads);
+    let peer_sets = peers::attach(
+        engine,
+        matrix,
+        &groups,
+        &mut policies,
+        &mut cluster_policies,
+    );
     let namespace_matrix = areas::matrix(matrix, &areas, &mut ports);
     let (edges, mut budget) = edges(matrix, &groups, &areas, &namespace_matrix, &mut ports, opts);
     budget.allowed_pairs = namespace_matrix.iter().map(|c| c.3).sum();
@@ -133,6 +141,7 @@ pub fn prepare<'m, 'e>(
         workloads,
         externals,
         policies,
+        cluster_policies,
         port_sets: Vec::new(),
         peer_sets,
         namespace_matrix,

@@ -2,7 +2,7 @@
 
 use crate::engine::Engine;
 use crate::matrix::{Groups, Matrix};
-use crate::model::{Direction, EndpointKind, IpRange, PortMatch};
+use crate::model::{Direction, EndpointKind, IpRange, PolicyPort, PortMatch};
 
 use super::areas::Areas;
 use super::data::{
@@ -23,7 +23,27 @@ fn isolation(engine: &Engine, members: &[u32], d: Direction) -> Isolation {
             .iter()
             .all(|&e| !view.isolating(d, e as usize).is_empty()),
         policies,
+        cluster: super::tiers::applying(engine, members, d),
     }
+}
+
+/// A rule's `ports`, as the page matches them.
+pub(crate) fn rule_ports(list: &[PolicyPort]) -> Vec<RulePort> {
+    list.iter()
+        .map(|pp| {
+            let (from, to, name) = match &pp.port {
+                PortMatch::All => (Some(1), Some(65535), None),
+                PortMatch::Range(a, b) => (Some(*a), Some(*b), None),
+                PortMatch::Named(n) => (None, None, Some(n.clone())),
+            };
+            RulePort {
+                protocol: pp.protocol.as_str(),
+                from,
+                to,
+                name,
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn nodes(
@@ -143,23 +163,7 @@ pub(crate) fn policies(engine: &Engine, areas: &Areas, workloads: &[Workload]) -
                     .map(|r| RuleInfo {
                         line: r.span.line,
                         peers: None,
-                        ports: r.ports.as_ref().map(|list| {
-                            list.iter()
-                                .map(|pp| {
-                                    let (from, to, name) = match &pp.port {
-                                        PortMatch::All => (Some(1), Some(65535), None),
-                                        PortMatch::Range(a, b) => (Some(*a), Some(*b), None),
-                                        PortMatch::Named(n) => (None, None, Some(n.clone())),
-                                    };
-                                    RulePort {
-                                        protocol: pp.protocol.as_str(),
-                                        from,
-                                        to,
-                                        name,
-                                    }
-                                })
-                                .collect()
-                        }),
+                        ports: r.ports.as_deref().map(rule_ports),
                     })
                     .collect()
             };

@@ -8,7 +8,7 @@ use crate::engine::{BitSet, Engine, PeerSet, Target};
 use crate::matrix::{Groups, Matrix};
 use crate::model::{Direction, IpSet};
 
-use super::data::PolicyInfo;
+use super::data::{ClusterPolicyInfo, PolicyInfo, RuleInfo};
 
 /// Sorted node indexes to inclusive ranges.
 fn ranges(set: &BitSet) -> Vec<[u32; 2]> {
@@ -28,6 +28,7 @@ pub(crate) fn attach(
     matrix: &Matrix,
     groups: &Groups,
     policies: &mut [PolicyInfo],
+    cluster_policies: &mut [ClusterPolicyInfo],
 ) -> Vec<Vec<[u32; 2]>> {
     let cluster = engine.cluster();
     let view = engine.view();
@@ -70,32 +71,48 @@ pub(crate) fn attach(
                 .clone(),
         }
     };
-    let mut index: HashMap<Vec<[u32; 2]>, u32> = HashMap::new();
-    let mut sets: Vec<Vec<[u32; 2]>> = Vec::new();
+    // Every rule with peers, NetworkPolicy and cluster tier alike, against its compiled form.
+    let mut targets: Vec<(&[PeerSet], &mut RuleInfo)> = Vec::new();
     for (pid, info) in policies.iter_mut().enumerate() {
         let compiled = &engine.compiled().policies[pid];
-        for d in [Direction::Ingress, Direction::Egress] {
-            let rules = match d {
-                Direction::Ingress => &mut info.ingress,
-                Direction::Egress => &mut info.egress,
-            };
+        for (d, rules) in [
+            (Direction::Ingress, &mut info.ingress),
+            (Direction::Egress, &mut info.egress),
+        ] {
             for (ri, rule) in rules.iter_mut().enumerate() {
-                let Some(peers) = compiled.rules(d).get(ri).and_then(|r| r.peers.as_ref()) else {
-                    continue;
-                };
-                let mut all = BitSet::new(n);
-                for p in peers {
-                    all.union_with(&node_set(p));
+                if let Some(peers) = compiled.rules(d).get(ri).and_then(|r| r.peers.as_deref()) {
+                    targets.push((peers, rule));
                 }
-                let key = ranges(&all);
-                let next = sets.len() as u32;
-                let id = *index.entry(key.clone()).or_insert_with(|| {
-                    sets.push(key);
-                    next
-                });
-                rule.peers = Some(id);
             }
         }
+    }
+    for (cid, info) in cluster_policies.iter_mut().enumerate() {
+        let compiled = &engine.compiled().cluster_policies.policies[cid];
+        for (d, rules) in [
+            (Direction::Ingress, &mut info.ingress),
+            (Direction::Egress, &mut info.egress),
+        ] {
+            for (ri, rule) in rules.iter_mut().enumerate() {
+                if let Some(peers) = compiled.rules(d).get(ri).and_then(|r| r.peers.as_deref()) {
+                    targets.push((peers, &mut rule.rule));
+                }
+            }
+        }
+    }
+    let mut index: HashMap<Vec<[u32; 2]>, u32> = HashMap::new();
+    let mut sets: Vec<Vec<[u32; 2]>> = Vec::new();
+    for (peers, rule) in targets {
+        let mut all = BitSet::new(n);
+        for p in peers {
+            all.union_with(&node_set(p));
+        }
+        let key = ranges(&all);
+        let next = sets.len() as u32;
+        let id = *index.entry(key.clone()).or_insert_with(|| {
+            sets.push(key);
+            next
+        });
+        rule.peers = Some(id);
     }
     sets
 }
