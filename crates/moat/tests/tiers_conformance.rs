@@ -598,3 +598,121 @@ fn baseline_egress_tcp_udp_sctp_deny_at_the_specified_port_and_protocol_only() {
         .iter()
         .for_each(Ordering::deny_at_the_specified_port_and_protocol_only);
 }
+
+/// The suite's "gress" scenario: one Admin policy over gryffindor with an egress and an
+/// ingress list of the same shape; `first` and `second` go to both directions.
+fn gress(out_first: &str, in_first: &str, second: &str) -> Engine {
+    let files = ["admin-gress-combined.yaml"];
+    let replace = [
+        ("OUT_FIRST", out_first),
+        ("IN_FIRST", in_first),
+        ("OUT_SECOND", second),
+        ("IN_SECOND", second),
+    ];
+    cluster(&files, &replace)
+}
+
+/// Probes both ways between gryffindor and `house`: (pod, protocol, port, expected).
+fn gress_probes(e: &Engine, house: &str, probes: &[(u8, Protocol, u16, bool)]) {
+    for &(i, proto, port, want) in probes {
+        assert_eq!(
+            poke(e, house, i, "gryffindor", port, proto),
+            want,
+            "{house} in {proto:?}/{port}"
+        );
+        assert_eq!(
+            poke(e, "gryffindor", i, house, port, proto),
+            want,
+            "{house} out {proto:?}/{port}"
+        );
+    }
+}
+
+const GRESS_EVERY_PROTOCOL: [(u8, Protocol, u16, bool); 3] = [
+    (0, TCP, 80, true),
+    (1, UDP, 53, true),
+    (0, SCTP, 9003, true),
+];
+
+#[test]
+fn gress_combined_accept_first_wins_in_both_directions_for_every_protocol() {
+    gress_probes(
+        &gress("Accept", "Accept", "Deny"),
+        "ravenclaw",
+        &GRESS_EVERY_PROTOCOL,
+    );
+}
+
+#[test]
+fn gress_combined_each_direction_accepts_its_own_ports_only() {
+    let e = gress("Accept", "Accept", "Deny");
+    // Egress to hufflepuff accepts TCP 8080, UDP 5353, SCTP 9003; ingress TCP 80 instead.
+    for (proto, port, want) in [(TCP, 8080, true), (TCP, 80, false), (UDP, 5353, true)]
+        .into_iter()
+        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)])
+    {
+        assert_eq!(
+            poke(&e, "gryffindor", 0, "hufflepuff", port, proto),
+            want,
+            "out {port}"
+        );
+    }
+    for (proto, port, want) in [(TCP, 80, true), (TCP, 8080, false), (UDP, 5353, true)]
+        .into_iter()
+        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)])
+    {
+        assert_eq!(
+            poke(&e, "hufflepuff", 1, "gryffindor", port, proto),
+            want,
+            "in {port}"
+        );
+    }
+}
+
+#[test]
+fn gress_combined_deny_first_denies_both_directions_for_every_protocol() {
+    let denied = GRESS_EVERY_PROTOCOL.map(|(i, p, port, _)| (i, p, port, false));
+    gress_probes(&gress("Deny", "Deny", "Deny"), "ravenclaw", &denied);
+}
+
+#[test]
+fn gress_combined_a_deny_in_one_direction_leaves_the_other_to_its_own_rules() {
+    let e = gress("Accept", "Deny", "Deny");
+    assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
+    assert!(!poke(&e, "ravenclaw", 0, "gryffindor", 80, TCP));
+    let e = gress("Deny", "Accept", "Deny");
+    assert!(!poke(&e, "gryffindor", 1, "ravenclaw", 53, UDP));
+    assert!(poke(&e, "ravenclaw", 1, "gryffindor", 53, UDP));
+}
+
+#[test]
+fn gress_combined_deny_at_the_specified_ports_of_each_protocol_only() {
+    let probes = [
+        (0, TCP, 80, false),
+        (1, TCP, 8080, true),
+        (0, UDP, 53, false),
+        (1, UDP, 5353, true),
+        (0, SCTP, 9003, false),
+        (1, SCTP, 9005, true),
+    ];
+    gress_probes(&gress("Accept", "Accept", "Deny"), "slytherin", &probes);
+}
+
+#[test]
+fn gress_combined_pass_first_skips_the_later_deny_in_both_directions() {
+    gress_probes(
+        &gress("Pass", "Pass", "Deny"),
+        "ravenclaw",
+        &GRESS_EVERY_PROTOCOL,
+    );
+}
+
+#[test]
+fn gress_combined_pass_at_the_specified_ports_skips_the_later_deny() {
+    let probes = [
+        (0, TCP, 80, true),
+        (0, UDP, 53, true),
+        (0, SCTP, 9003, true),
+    ];
+    gress_probes(&gress("Accept", "Accept", "Pass"), "slytherin", &probes);
+}
