@@ -299,8 +299,10 @@ struct Ordering {
 }
 
 impl Ordering {
-    fn load(&self, first: &str, second: &str) -> Engine {
-        cluster(&[self.file], &[("FIRST", first), ("SECOND", second)])
+    /// The scenario in both generations: the v1alpha2 fixture and its v1alpha1 twin
+    /// (AdminNetworkPolicy or the BaselineAdminNetworkPolicy singleton), named by file.
+    fn load(&self, first: &str, second: &str) -> Vec<(String, Engine)> {
+        both_generations(self.file, &[("FIRST", first), ("SECOND", second)])
     }
 
     /// Probe between `peer`'s pod `i` and the subject, in the scenario's direction.
@@ -325,57 +327,36 @@ impl Ordering {
     }
 
     fn accept_first_wins_over_the_later_deny(&self) {
-        let e = self.load("Accept", "Deny");
-        assert!(
-            self.poke(&e, self.ordered, 0, self.named_port),
-            "{}",
-            self.file
-        );
-        assert!(
-            self.poke(&e, self.ordered, 1, self.other_port),
-            "{}",
-            self.file
-        );
+        for (f, e) in self.load("Accept", "Deny") {
+            assert!(self.poke(&e, self.ordered, 0, self.named_port), "{f}");
+            assert!(self.poke(&e, self.ordered, 1, self.other_port), "{f}");
+        }
     }
 
     fn accept_at_the_specified_port_only(&self) {
-        let e = self.load("Accept", "Deny");
-        let (f, refused) = (self.file, self.refused_port());
-        assert!(self.poke(&e, self.accepted, 0, self.accepted_port), "{f}");
-        assert!(!self.poke(&e, self.accepted, 1, refused), "{f}");
+        for (f, e) in self.load("Accept", "Deny") {
+            assert!(self.poke(&e, self.accepted, 0, self.accepted_port), "{f}");
+            assert!(!self.poke(&e, self.accepted, 1, self.refused_port()), "{f}");
+        }
     }
 
     fn deny_first_denies_everything(&self) {
-        let e = self.load("Deny", "Deny");
-        assert!(
-            !self.poke(&e, self.ordered, 0, self.named_port),
-            "{}",
-            self.file
-        );
-        assert!(
-            !self.poke(&e, self.ordered, 1, self.other_port),
-            "{}",
-            self.file
-        );
+        for (f, e) in self.load("Deny", "Deny") {
+            assert!(!self.poke(&e, self.ordered, 0, self.named_port), "{f}");
+            assert!(!self.poke(&e, self.ordered, 1, self.other_port), "{f}");
+        }
     }
 
     fn deny_at_the_specified_port_and_protocol_only(&self) {
-        let e = self.load("Accept", "Deny");
-        assert!(
-            !self.poke(&e, self.held, 0, self.named_port),
-            "{}",
-            self.file
-        );
-        assert!(
-            self.poke(&e, self.held, 1, self.other_port),
-            "{}",
-            self.file
-        );
-        // The rule names one protocol: the same port number over the others is untouched.
-        for other in [TCP, UDP, SCTP] {
-            if other != self.proto {
-                let ok = self.poke_as(&e, self.held, 0, self.named_port, other);
-                assert!(ok, "{} {other:?}", self.file);
+        for (f, e) in self.load("Accept", "Deny") {
+            assert!(!self.poke(&e, self.held, 0, self.named_port), "{f}");
+            assert!(self.poke(&e, self.held, 1, self.other_port), "{f}");
+            // The rule names one protocol: the same port number over the others is untouched.
+            for other in [TCP, UDP, SCTP] {
+                if other != self.proto {
+                    let ok = self.poke_as(&e, self.held, 0, self.named_port, other);
+                    assert!(ok, "{f} {other:?}");
+                }
             }
         }
     }
@@ -383,32 +364,32 @@ impl Ordering {
     /// Admin tier only: Pass goes on to NetworkPolicy (none here) and then the Baseline
     /// (none): allowed, although a Deny follows in the same policy.
     fn pass_first_skips_the_later_deny(&self) {
-        let e = self.load("Pass", "Deny");
-        assert!(
-            self.poke(&e, self.ordered, 0, self.named_port),
-            "{}",
-            self.file
-        );
-        assert!(
-            self.poke(&e, self.ordered, 1, self.other_port),
-            "{}",
-            self.file
-        );
+        for (f, e) in self.load("Pass", "Deny") {
+            assert!(self.poke(&e, self.ordered, 0, self.named_port), "{f}");
+            assert!(self.poke(&e, self.ordered, 1, self.other_port), "{f}");
+        }
     }
 
     fn pass_at_the_specified_port_skips_the_later_deny(&self) {
-        let e = self.load("Accept", "Pass");
-        assert!(
-            self.poke(&e, self.held, 0, self.named_port),
-            "{}",
-            self.file
-        );
-        assert!(
-            self.poke(&e, self.held, 1, self.other_port),
-            "{}",
-            self.file
-        );
+        for (f, e) in self.load("Accept", "Pass") {
+            assert!(self.poke(&e, self.held, 0, self.named_port), "{f}");
+            assert!(self.poke(&e, self.held, 1, self.other_port), "{f}");
+        }
     }
+}
+
+/// `file` (v1alpha2) and `file`'s `-v1alpha1` twin, with the placeholders filled in; the
+/// v1alpha1 generation spells Accept as Allow.
+fn both_generations(file: &str, replace: &[(&str, &str)]) -> Vec<(String, Engine)> {
+    let old = file.replace(".yaml", "-v1alpha1.yaml");
+    let old_replace: Vec<(&str, &str)> = replace
+        .iter()
+        .map(|&(from, to)| (from, if to == "Accept" { "Allow" } else { to }))
+        .collect();
+    vec![
+        (file.to_string(), cluster(&[file], replace)),
+        (old.clone(), cluster(&[old.as_str()], &old_replace)),
+    ]
 }
 
 const ADMIN_INGRESS_TCP: Ordering = Ordering {
@@ -601,30 +582,26 @@ fn baseline_egress_tcp_udp_sctp_deny_at_the_specified_port_and_protocol_only() {
 
 /// The suite's "gress" scenario: one Admin policy over gryffindor with an egress and an
 /// ingress list of the same shape; `first` and `second` go to both directions.
-fn gress(out_first: &str, in_first: &str, second: &str) -> Engine {
-    let files = ["admin-gress-combined.yaml"];
+fn gress(out_first: &str, in_first: &str, second: &str) -> Vec<(String, Engine)> {
     let replace = [
         ("OUT_FIRST", out_first),
         ("IN_FIRST", in_first),
         ("OUT_SECOND", second),
         ("IN_SECOND", second),
     ];
-    cluster(&files, &replace)
+    both_generations("admin-gress-combined.yaml", &replace)
 }
 
-/// Probes both ways between gryffindor and `house`: (pod, protocol, port, expected).
-fn gress_probes(e: &Engine, house: &str, probes: &[(u8, Protocol, u16, bool)]) {
-    for &(i, proto, port, want) in probes {
-        assert_eq!(
-            poke(e, house, i, "gryffindor", port, proto),
-            want,
-            "{house} in {proto:?}/{port}"
-        );
-        assert_eq!(
-            poke(e, "gryffindor", i, house, port, proto),
-            want,
-            "{house} out {proto:?}/{port}"
-        );
+/// Probes both ways between gryffindor and `house`, in both generations: (pod, protocol,
+/// port, expected).
+fn gress_probes(engines: &[(String, Engine)], house: &str, probes: &[(u8, Protocol, u16, bool)]) {
+    for (f, e) in engines {
+        for &(i, proto, port, want) in probes {
+            let inbound = poke(e, house, i, "gryffindor", port, proto);
+            assert_eq!(inbound, want, "{f}: {house} in {proto:?}/{port}");
+            let outbound = poke(e, "gryffindor", i, house, port, proto);
+            assert_eq!(outbound, want, "{f}: {house} out {proto:?}/{port}");
+        }
     }
 }
 
@@ -645,27 +622,27 @@ fn gress_combined_accept_first_wins_in_both_directions_for_every_protocol() {
 
 #[test]
 fn gress_combined_each_direction_accepts_its_own_ports_only() {
-    let e = gress("Accept", "Accept", "Deny");
     // Egress to hufflepuff accepts TCP 8080, UDP 5353, SCTP 9003; ingress TCP 80 instead.
-    for (proto, port, want) in [(TCP, 8080, true), (TCP, 80, false), (UDP, 5353, true)]
+    let out = [(TCP, 8080, true), (TCP, 80, false), (UDP, 5353, true)];
+    let out = out
         .into_iter()
-        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)])
-    {
-        assert_eq!(
-            poke(&e, "gryffindor", 0, "hufflepuff", port, proto),
-            want,
-            "out {port}"
-        );
+        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)]);
+    let inn = [(TCP, 80, true), (TCP, 8080, false), (UDP, 5353, true)];
+    let inn = inn
+        .into_iter()
+        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)]);
+    let engines = gress("Accept", "Accept", "Deny");
+    for (proto, port, want) in out {
+        for (f, e) in &engines {
+            let got = poke(e, "gryffindor", 0, "hufflepuff", port, proto);
+            assert_eq!(got, want, "{f}: out {proto:?}/{port}");
+        }
     }
-    for (proto, port, want) in [(TCP, 80, true), (TCP, 8080, false), (UDP, 5353, true)]
-        .into_iter()
-        .chain([(UDP, 53, false), (SCTP, 9003, true), (SCTP, 9005, false)])
-    {
-        assert_eq!(
-            poke(&e, "hufflepuff", 1, "gryffindor", port, proto),
-            want,
-            "in {port}"
-        );
+    for (proto, port, want) in inn {
+        for (f, e) in &engines {
+            let got = poke(e, "hufflepuff", 1, "gryffindor", port, proto);
+            assert_eq!(got, want, "{f}: in {proto:?}/{port}");
+        }
     }
 }
 
@@ -677,12 +654,14 @@ fn gress_combined_deny_first_denies_both_directions_for_every_protocol() {
 
 #[test]
 fn gress_combined_a_deny_in_one_direction_leaves_the_other_to_its_own_rules() {
-    let e = gress("Accept", "Deny", "Deny");
-    assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP));
-    assert!(!poke(&e, "ravenclaw", 0, "gryffindor", 80, TCP));
-    let e = gress("Deny", "Accept", "Deny");
-    assert!(!poke(&e, "gryffindor", 1, "ravenclaw", 53, UDP));
-    assert!(poke(&e, "ravenclaw", 1, "gryffindor", 53, UDP));
+    for (f, e) in gress("Accept", "Deny", "Deny") {
+        assert!(poke(&e, "gryffindor", 0, "ravenclaw", 80, TCP), "{f}");
+        assert!(!poke(&e, "ravenclaw", 0, "gryffindor", 80, TCP), "{f}");
+    }
+    for (f, e) in gress("Deny", "Accept", "Deny") {
+        assert!(!poke(&e, "gryffindor", 1, "ravenclaw", 53, UDP), "{f}");
+        assert!(poke(&e, "ravenclaw", 1, "gryffindor", 53, UDP), "{f}");
+    }
 }
 
 #[test]
