@@ -1,5 +1,6 @@
 //! The suite's rule-ordering scenarios, one direction and one protocol each: Admin
-//! ingress TCP/UDP/SCTP, Admin egress UDP/SCTP, Baseline egress TCP/UDP/SCTP.
+//! ingress TCP/UDP/SCTP, Admin egress UDP/SCTP, Baseline ingress TCP/SCTP (UDP is in
+//! tiers_conformance.rs), Baseline egress TCP/UDP/SCTP.
 
 use super::*;
 
@@ -184,8 +185,19 @@ const BASELINE_EGRESS_SCTP: Ordering = Ordering {
     ..ADMIN_EGRESS_SCTP
 };
 
+const BASELINE_INGRESS_TCP: Ordering = Ordering {
+    file: "baseline-ingress-tcp.yaml",
+    ..ADMIN_INGRESS_TCP
+};
+
+const BASELINE_INGRESS_SCTP: Ordering = Ordering {
+    file: "baseline-ingress-sctp.yaml",
+    ..ADMIN_INGRESS_SCTP
+};
+
 const ADMIN_INGRESS: [Ordering; 3] = [ADMIN_INGRESS_TCP, ADMIN_INGRESS_UDP, ADMIN_INGRESS_SCTP];
 const ADMIN_EGRESS: [Ordering; 2] = [ADMIN_EGRESS_UDP, ADMIN_EGRESS_SCTP];
+const BASELINE_INGRESS: [Ordering; 2] = [BASELINE_INGRESS_TCP, BASELINE_INGRESS_SCTP];
 const BASELINE_EGRESS: [Ordering; 3] = [
     BASELINE_EGRESS_TCP,
     BASELINE_EGRESS_UDP,
@@ -300,6 +312,34 @@ fn baseline_egress_tcp_udp_sctp_deny_first_denies_everything() {
 #[test]
 fn baseline_egress_tcp_udp_sctp_deny_at_the_specified_port_and_protocol_only() {
     BASELINE_EGRESS
+        .iter()
+        .for_each(Ordering::deny_at_the_specified_port_and_protocol_only);
+}
+
+#[test]
+fn baseline_ingress_tcp_sctp_accept_first_wins_over_the_later_deny() {
+    BASELINE_INGRESS
+        .iter()
+        .for_each(Ordering::accept_first_wins_over_the_later_deny);
+}
+
+#[test]
+fn baseline_ingress_tcp_sctp_accept_at_the_specified_port_only() {
+    BASELINE_INGRESS
+        .iter()
+        .for_each(Ordering::accept_at_the_specified_port_only);
+}
+
+#[test]
+fn baseline_ingress_tcp_sctp_deny_first_denies_everything() {
+    BASELINE_INGRESS
+        .iter()
+        .for_each(Ordering::deny_first_denies_everything);
+}
+
+#[test]
+fn baseline_ingress_tcp_sctp_deny_at_the_specified_port_and_protocol_only() {
+    BASELINE_INGRESS
         .iter()
         .for_each(Ordering::deny_at_the_specified_port_and_protocol_only);
 }
