@@ -7,13 +7,18 @@ use super::*;
 /// ingress list of the same shape; `out_first` and `in_first` lead the ravenclaw rules of
 /// each direction, `second` holds slytherin's ports in both.
 fn gress(out_first: &str, in_first: &str, second: &str) -> Vec<(String, Engine)> {
+    gress_in("admin-gress-combined.yaml", out_first, in_first, second)
+}
+
+/// The gress scenario of `file` (the Admin or the Baseline policy).
+fn gress_in(file: &str, out_first: &str, in_first: &str, second: &str) -> Vec<(String, Engine)> {
     let replace = [
         ("OUT_FIRST", out_first),
         ("IN_FIRST", in_first),
         ("OUT_SECOND", second),
         ("IN_SECOND", second),
     ];
-    both_generations("admin-gress-combined.yaml", &replace)
+    both_generations(file, &replace)
 }
 
 /// Probes both ways between gryffindor and `house`, in both generations: (pod, protocol,
@@ -118,4 +123,51 @@ fn gress_combined_pass_at_the_specified_ports_skips_the_later_deny() {
         (0, SCTP, 9003, true),
     ];
     gress_probes(&gress("Accept", "Accept", "Pass"), "slytherin", &probes);
+}
+
+const BASELINE: &str = "baseline-gress-combined.yaml";
+
+#[test]
+fn baseline_gress_combined_accept_first_wins_in_both_directions_for_every_protocol() {
+    let engines = gress_in(BASELINE, "Accept", "Accept", "Deny");
+    gress_probes(&engines, "ravenclaw", &GRESS_EVERY_PROTOCOL);
+}
+
+#[test]
+fn baseline_gress_combined_deny_first_denies_both_directions_for_every_protocol() {
+    let denied = GRESS_EVERY_PROTOCOL.map(|(i, p, port, _)| (i, p, port, false));
+    gress_probes(
+        &gress_in(BASELINE, "Deny", "Deny", "Deny"),
+        "ravenclaw",
+        &denied,
+    );
+}
+
+#[test]
+fn baseline_gress_combined_deny_at_the_specified_ports_of_each_protocol_only() {
+    let probes = [
+        (0, TCP, 80, false),
+        (1, TCP, 8080, true),
+        (0, UDP, 53, false),
+        (1, UDP, 5353, true),
+        (0, SCTP, 9003, false),
+        (1, SCTP, 9005, true),
+    ];
+    gress_probes(
+        &gress_in(BASELINE, "Accept", "Accept", "Deny"),
+        "slytherin",
+        &probes,
+    );
+}
+
+#[test]
+fn baseline_gress_combined_hufflepuff_gets_only_its_ports_in_each_direction() {
+    for (f, e) in gress_in(BASELINE, "Accept", "Accept", "Deny") {
+        assert!(poke(&e, "gryffindor", 0, "hufflepuff", 8080, TCP), "{f}");
+        assert!(!poke(&e, "gryffindor", 0, "hufflepuff", 80, TCP), "{f}");
+        assert!(poke(&e, "hufflepuff", 0, "gryffindor", 80, TCP), "{f}");
+        assert!(!poke(&e, "hufflepuff", 0, "gryffindor", 8080, TCP), "{f}");
+        assert!(poke(&e, "hufflepuff", 1, "gryffindor", 5353, UDP), "{f}");
+        assert!(!poke(&e, "gryffindor", 1, "hufflepuff", 9005, SCTP), "{f}");
+    }
 }
