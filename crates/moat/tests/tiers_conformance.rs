@@ -2,9 +2,15 @@
 //! moat: the same houses, policies and probes, described in our own fixtures
 //! (tests/fixtures/tiers/conformance). Where the suite patches a live policy between
 //! probes, the fixture has a placeholder and each step loads its own variant. Probes go to
-//! the server pod's IP, in IPv4 and in IPv6.
+//! the server pod's IP, in IPv4 and in IPv6. The rule-ordering scenarios (ordering.rs) and
+//! the gress scenario (gress.rs) run in both generations: each v1alpha2 fixture has a
+//! `-v1alpha1` twin.
 
 mod common;
+#[path = "tiers_conformance/gress.rs"]
+mod gress;
+#[path = "tiers_conformance/ordering.rs"]
+mod ordering;
 
 use common::{allowed_proto, engine};
 use moat::engine::Engine;
@@ -277,4 +283,62 @@ fn a_networks_deny_of_everything_covers_pod_traffic_too() {
     assert!(!poke_ip(&e, 0, false, "198.51.100.1", 443, TCP));
     // Other houses are not subjects.
     assert!(poke(&e, "hufflepuff", 0, "slytherin", 80, TCP));
+}
+
+/// gryffindor pod 1 to `house`'s pod `j`, in both families (which must agree).
+fn poke_pod(e: &Engine, house: &str, j: u8, port: u16, proto: Protocol) -> bool {
+    let [s4, s6] = ips("gryffindor", 1);
+    let [d4, d6] = ips(house, j);
+    let v4 = allowed_proto(e, &s4, &d4, port, proto);
+    assert_eq!(
+        v4,
+        allowed_proto(e, &s6, &d6, port, proto),
+        "{house}-{j} {proto:?}/{port}"
+    );
+    v4
+}
+
+const EVERY_PROTOCOL: [(Protocol, u16); 3] = [(TCP, 80), (UDP, 53), (SCTP, 9003)];
+
+#[test]
+fn baseline_egress_cidr_deny_of_every_network_spares_only_the_accepted_pods() {
+    for (f, e) in ordering::both_generations("baseline-egress-cidr.yaml", &[]) {
+        for (proto, port) in EVERY_PROTOCOL {
+            assert!(!poke_pod(&e, "ravenclaw", 0, port, proto), "{f}");
+            assert!(!poke_pod(&e, "hufflepuff", 0, port, proto), "{f}");
+            assert!(poke_pod(&e, "slytherin", 0, port, proto), "{f}");
+        }
+        let out4 = allowed_proto(&e, "10.1.0.2", "198.51.100.1", 443, TCP);
+        let out6 = allowed_proto(&e, "fd00:1::2", "2001:db8::1", 443, TCP);
+        assert!(!out4 && !out6, "{f}: the internet is denied too");
+    }
+}
+
+#[test]
+fn baseline_egress_cidr_accepted_pods_follow_their_namespace_labels() {
+    // Slytherin's namespace relabelled: the pods peer no longer matches, the Deny does.
+    let relabel = [(
+        "kubernetes.io/metadata.name: slytherin, conformance-house: slytherin}",
+        "kubernetes.io/metadata.name: slytherin, conformance-house: denied-namespace-label}",
+    )];
+    for (f, e) in ordering::both_generations("baseline-egress-cidr.yaml", &relabel) {
+        for (proto, port) in EVERY_PROTOCOL {
+            assert!(!poke_pod(&e, "slytherin", 0, port, proto), "{f}");
+        }
+    }
+}
+
+#[test]
+fn baseline_egress_cidr_an_accept_of_single_pod_ips_first_wins_over_the_deny() {
+    let rule = "- name: two-pod-ips\n      action: POD_IPS_ACTION\n      to: [{networks: [10.4.0.1/32, 10.3.0.1/32, \"fd00:4::1/128\", \"fd00:3::1/128\"]}]";
+    let insert = [("# ALLOW_POD_IPS", rule), ("POD_IPS_ACTION", "Accept")];
+    for (f, e) in ordering::both_generations("baseline-egress-cidr.yaml", &insert) {
+        for (proto, port) in EVERY_PROTOCOL {
+            assert!(poke_pod(&e, "ravenclaw", 0, port, proto), "{f}");
+            assert!(poke_pod(&e, "hufflepuff", 0, port, proto), "{f}");
+            // Their neighbours' IPs are outside the /32 and /128: still denied.
+            assert!(!poke_pod(&e, "ravenclaw", 1, port, proto), "{f}");
+            assert!(!poke_pod(&e, "hufflepuff", 1, port, proto), "{f}");
+        }
+    }
 }
