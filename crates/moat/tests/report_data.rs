@@ -457,3 +457,22 @@ spec:
     let p = ns.default_deny.ingress.expect("a default-deny");
     assert_eq!(r.policies[p as usize].name, "default-deny-all");
 }
+
+#[test]
+fn a_workload_only_cluster_policies_apply_to_is_not_counted_as_unselected() {
+    // blog/writer: no NetworkPolicy selects it, but the platform's cluster policies apply.
+    let engine = engine_of("examples/tiers");
+    let r = report(&engine);
+    let writer = r
+        .workloads
+        .iter()
+        .find(|w| w.name == "writer")
+        .expect("blog/writer");
+    assert!(writer.ingress.policies.is_empty() && writer.egress.policies.is_empty());
+    assert!(!writer.ingress.cluster.is_empty());
+    assert!(!writer.unselected());
+    let unselected = r.workloads.iter().filter(|w| w.unselected()).count() as u32;
+    assert_eq!(r.totals.unselected, unselected);
+    let by_ns: u32 = r.namespaces.iter().map(|n| n.unselected).sum();
+    assert_eq!(by_ns, unselected);
+}

@@ -51,8 +51,9 @@ function openCard(n) {
     html.push('<h4>Policies that select it</h4>' + (pols.length ? '<ul class="peers">' + pols.map(function (p) {
       var q = D.policies[p];
       return '<li><span>' + esc(q.name) + ' <span class="muted">' + q.types.join('+') + (q.typesInferred ? ' (inferred)' : '') + '</span></span><span class="mono file" title="' + esc(where(q.file, q.line)) + '">' + esc(where(q.file, q.line)) + '</span></li>';
-    }).join('') + '</ul>' : '<p class="red">No policy selects it: every pod can reach it, and it can reach everything.</p>'));
+    }).join('') + '</ul>' : ''));
     var cps = (w.ingress.cluster || []).concat(w.egress.cluster || []).filter(function (c, i, a) { return a.indexOf(c) === i; });
+    if (!pols.length) html.push(cps.length ? '<p class="muted">No NetworkPolicy selects it: the cluster policies below decide its traffic.</p>' : '<p class="red">No policy selects it: every pod can reach it, and it can reach everything.</p>');
     if (cps.length) html.push('<h4>Cluster policies that apply to it</h4><ul class="peers cluster-policies">' + cps.map(function (c) {
       var q = D.clusterPolicies[c], dirs = [];
       if ((w.ingress.cluster || []).indexOf(c) >= 0) dirs.push('Ingress');

@@ -131,7 +131,7 @@ pub(crate) fn namespaces(
         a.pods += wl.pods;
         a.ingress_isolated += u32::from(wl.ingress.isolated);
         a.egress_isolated += u32::from(wl.egress.isolated);
-        if wl.ingress.policies.is_empty() && wl.egress.policies.is_empty() {
+        if wl.unselected() {
             a.unselected += 1;
         }
         for &e in &groups.members[w] {
@@ -144,6 +144,7 @@ pub(crate) fn namespaces(
             let eg = !view.isolating(Direction::Egress, e).is_empty();
             a.pods_ingress_isolated += if ing { pods } else { 0 };
             a.pods_egress_isolated += if eg { pods } else { 0 };
+            // Cluster-wide policies apply to a workload's pods alike (its sides list them).
             let selected = !engine
                 .compiled()
                 .policies_for(Direction::Ingress, e)
@@ -151,7 +152,9 @@ pub(crate) fn namespaces(
                 || !engine
                     .compiled()
                     .policies_for(Direction::Egress, e)
-                    .is_empty();
+                    .is_empty()
+                || !wl.ingress.cluster.is_empty()
+                || !wl.egress.cluster.is_empty();
             a.pods_unselected += if selected { 0 } else { pods };
         }
         // DNS servers themselves are not asked to reach DNS.

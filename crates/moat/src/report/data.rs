@@ -142,6 +142,16 @@ pub struct Workload {
     pub findings: Vec<u32>,
 }
 
+impl Workload {
+    /// No policy applies to it in either direction: neither a NetworkPolicy that selects it
+    /// nor a cluster-wide (Admin or Baseline) policy whose subject it is.
+    pub fn unselected(&self) -> bool {
+        [&self.ingress, &self.egress]
+            .iter()
+            .all(|side| side.policies.is_empty() && side.cluster.is_empty())
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ContainerPortInfo {
     pub name: Option<String>,

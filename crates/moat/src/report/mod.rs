@@ -197,11 +197,7 @@ fn totals(engine: &Engine, r: &Report) -> Totals {
         pods: r.workloads.iter().map(|w| w.pods).sum(),
         policies: r.policies.len() as u32,
         external_ranges: r.externals.len() as u32,
-        unselected: r
-            .workloads
-            .iter()
-            .filter(|w| w.ingress.policies.is_empty() && w.egress.policies.is_empty())
-            .count() as u32,
+        unselected: r.workloads.iter().filter(|w| w.unselected()).count() as u32,
         findings,
         skipped,
     }
