@@ -2,30 +2,8 @@
 //! default deny with DNS (UDP and TCP 53) in the Baseline tier, the cloud metadata endpoint
 //! denied in the Admin tier in both families, whatever a team's NetworkPolicy says.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+mod common;
+use common::moat;
 
 const EXPECT: &str = "expect:
   - {from: shop/web, to: kube-system/coredns, port: 53, protocol: UDP, allowed: true}

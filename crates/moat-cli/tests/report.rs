@@ -2,32 +2,10 @@
 //! being self-contained, the data budget, and bad input. The browser tests are in
 //! `report_browser.rs`.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// Run moat from the repository root: (stdout, stderr, code).
-fn moat(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("moat")
-        .unwrap()
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+mod common;
+use common::moat;
 
 fn data(args: &[&str]) -> Value {
     let mut all = vec!["report", "--format", "json"];
