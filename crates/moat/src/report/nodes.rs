@@ -135,23 +135,32 @@ fn is_internet(r: &IpRange) -> bool {
     !blocks.iter().any(|&(a, b)| a <= r.start && r.end <= b)
 }
 
-pub(crate) fn policies(engine: &Engine, areas: &Areas, workloads: &[Workload]) -> Vec<PolicyInfo> {
-    let cluster = engine.cluster();
-    let mut selects = vec![0u32; cluster.policies.len()];
+/// How many workloads each of `n` policies applies to, in either direction; `ids` names the
+/// policies a side lists (NetworkPolicies, or cluster policies).
+pub(crate) fn workloads_per_policy(
+    n: usize,
+    workloads: &[Workload],
+    ids: impl Fn(&Isolation) -> &Vec<u32>,
+) -> Vec<u32> {
+    let mut selects = vec![0u32; n];
     for w in workloads {
-        let mut ids: Vec<u32> = w
-            .ingress
-            .policies
+        let mut both: Vec<u32> = ids(&w.ingress)
             .iter()
-            .chain(&w.egress.policies)
+            .chain(ids(&w.egress))
             .copied()
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        for p in ids {
+        both.sort_unstable();
+        both.dedup();
+        for p in both {
             selects[p as usize] += 1;
         }
     }
+    selects
+}
+
+pub(crate) fn policies(engine: &Engine, areas: &Areas, workloads: &[Workload]) -> Vec<PolicyInfo> {
+    let cluster = engine.cluster();
+    let selects = workloads_per_policy(cluster.policies.len(), workloads, |i| &i.policies);
     cluster
         .policies
         .iter()

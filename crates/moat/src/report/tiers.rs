@@ -33,21 +33,10 @@ pub(crate) fn applying(engine: &Engine, members: &[u32], d: Direction) -> Vec<u3
 pub(crate) fn policies(engine: &Engine, workloads: &[Workload]) -> Vec<ClusterPolicyInfo> {
     let cluster = engine.cluster();
     let compiled = &engine.compiled().cluster_policies;
-    let mut selects = vec![0u32; cluster.cluster_policies.len()];
-    for w in workloads {
-        let mut ids: Vec<u32> = w
-            .ingress
-            .cluster
-            .iter()
-            .chain(&w.egress.cluster)
-            .copied()
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        for p in ids {
-            selects[p as usize] += 1;
-        }
-    }
+    let selects =
+        super::nodes::workloads_per_policy(cluster.cluster_policies.len(), workloads, |i| {
+            &i.cluster
+        });
     cluster
         .cluster_policies
         .iter()
