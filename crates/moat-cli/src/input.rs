@@ -217,12 +217,8 @@ pub fn report_unused(args: &InputArgs, loaded: &Loaded) {
         }
         return;
     }
-    // moat's own files beside the manifests (expectations, intents, .moat.yaml) are known
-    // for what they are: `--verbose` lists them, the count is of input moat could not use.
-    let mut by_kind = std::collections::BTreeMap::new();
-    for s in skipped.iter().filter(|s| s.reason != SkipReason::MoatFile) {
-        *by_kind.entry(s.label()).or_insert(0usize) += 1;
-    }
+    // moat's own files are not counted (`--verbose` lists them).
+    let by_kind = loaded.cluster.skipped_by_kind();
     if by_kind.is_empty() {
         return;
     }

@@ -126,10 +126,16 @@ impl Cluster {
             })
     }
 
-    /// Skipped objects counted by [`SkippedObject::label`].
+    /// Skipped input counted by [`SkippedObject::label`]. moat's own files beside the
+    /// manifests (expectations, intents, `.moat.yaml`) are known for what they are and not
+    /// counted: they are not input moat could not use.
     pub fn skipped_by_kind(&self) -> BTreeMap<String, usize> {
         let mut m = BTreeMap::new();
-        for s in &self.skipped {
+        for s in self
+            .skipped
+            .iter()
+            .filter(|s| s.reason != SkipReason::MoatFile)
+        {
             *m.entry(s.label()).or_insert(0) += 1;
         }
         m

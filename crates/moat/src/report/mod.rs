@@ -180,13 +180,12 @@ impl Prepared<'_, '_> {
 
 fn totals(engine: &Engine, r: &Report) -> Totals {
     let cluster = engine.cluster();
-    let mut skipped = std::collections::BTreeMap::new();
-    // moat's own files next to the manifests (expectations, intents) are not skipped input.
-    for s in &cluster.skipped {
-        if s.reason != crate::model::SkipReason::MoatFile {
-            *skipped.entry(s.label()).or_insert(0u32) += 1;
-        }
-    }
+    // moat's own files next to the manifests are not skipped input (see skipped_by_kind).
+    let skipped = cluster
+        .skipped_by_kind()
+        .into_iter()
+        .map(|(k, n)| (k, n as u32))
+        .collect();
     let mut findings = SeverityCounts::default();
     for f in &r.findings {
         findings::count(&mut findings, f.severity);
