@@ -183,12 +183,13 @@ pub fn run(args: &MatrixArgs) -> Result<i32, Failure> {
                 truncated = true;
                 return false;
             }
-            let (ports, text) = cache.get(&matrix, &c.ports);
+            let (ports_id, (ports, text)) = cache.get(&matrix, &c.ports);
             if let Err(e) = writer.row(
                 out,
                 &ctx,
                 &Row {
                     conn: c,
+                    ports_id,
                     ports,
                     ports_text: text,
                 },

@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{Context, MatrixWriter, NameCache, Row};
+use super::{Context, MatrixWriter, Row, TextCache};
 
 #[derive(Default)]
 pub struct Csv {
-    names: NameCache,
+    names: TextCache,
 }
 
 pub fn field(s: &str) -> Cow<'_, str> {
@@ -27,13 +27,13 @@ impl MatrixWriter for Csv {
         let c = row.conn;
         out.write_all(
             self.names
-                .get(c.from, || field(ctx.name(c.from)).into_owned())
+                .get(c.from as usize, || field(ctx.name(c.from)).into_owned())
                 .as_bytes(),
         )?;
         out.write_all(b",")?;
         out.write_all(
             self.names
-                .get(c.to, || field(ctx.name(c.to)).into_owned())
+                .get(c.to as usize, || field(ctx.name(c.to)).into_owned())
                 .as_bytes(),
         )?;
         writeln!(

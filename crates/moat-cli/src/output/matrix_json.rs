@@ -17,14 +17,17 @@ use std::io::{self, Write};
 use moat::matrix::{interval_text, Ports};
 use serde_json::{json, Map, Value};
 
-use super::{group_word, Context, MatrixWriter, NameCache, Row};
+use super::{group_word, Context, MatrixWriter, Row, TextCache};
 
 #[derive(Default)]
 pub struct Json {
     first: bool,
-    names: NameCache,
-    /// The last port set written: its text and its JSON.
-    last_ports: Option<(String, String)>,
+    names: TextCache,
+    /// Each port set's JSON, by [`Row::ports_id`]: a matrix has few distinct sets and many
+    /// rows.
+    ports: TextCache,
+    /// The row being written.
+    line: Vec<u8>,
 }
 
 pub fn ports_json(p: &Ports) -> Value {
@@ -73,42 +76,34 @@ impl MatrixWriter for Json {
 
     fn row(&mut self, out: &mut dyn Write, ctx: &Context, row: &Row) -> io::Result<()> {
         let c = row.conn;
-        out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
-        self.first = false;
-        if self
-            .last_ports
-            .as_ref()
-            .is_none_or(|(t, _)| t != row.ports_text)
-        {
-            self.last_ports = Some((
-                row.ports_text.to_string(),
-                ports_json(row.ports).to_string(),
-            ));
-        }
-        out.write_all(b"{\"from\":")?;
-        out.write_all(
-            self.names
-                .get(c.from, || json!(ctx.name(c.from)).to_string())
-                .as_bytes(),
-        )?;
-        out.write_all(b",\"to\":")?;
-        out.write_all(
-            self.names
-                .get(c.to, || json!(ctx.name(c.to)).to_string())
-                .as_bytes(),
-        )?;
-        out.write_all(b",\"ports\":")?;
-        if let Some((_, j)) = &self.last_ports {
-            out.write_all(j.as_bytes())?;
-        }
+        let Json {
+            first,
+            names,
+            ports,
+            line,
+        } = self;
+        // One write per row: rows are many and short, each write goes through `dyn Write`.
+        line.clear();
+        line.extend_from_slice(if *first { b"\n    " } else { b",\n    " });
+        *first = false;
+        line.extend_from_slice(b"{\"from\":");
+        let from = names.get(c.from as usize, || json!(ctx.name(c.from)).to_string());
+        line.extend_from_slice(from.as_bytes());
+        line.extend_from_slice(b",\"to\":");
+        let to = names.get(c.to as usize, || json!(ctx.name(c.to)).to_string());
+        line.extend_from_slice(to.as_bytes());
+        line.extend_from_slice(b",\"ports\":");
+        let p = ports.get(row.ports_id, || ports_json(row.ports).to_string());
+        line.extend_from_slice(p.as_bytes());
         if !c.uniform {
             write!(
-                out,
+                line,
                 ",\"pairs\":{},\"total\":{},\"samePorts\":{}",
                 c.pairs, c.total, c.same_ports
             )?;
         }
-        out.write_all(b"}")
+        line.push(b'}');
+        out.write_all(line)
     }
 
     fn end(

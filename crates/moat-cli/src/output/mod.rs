@@ -36,6 +36,9 @@ impl Context<'_, '_> {
 /// A connection ready to print: its ports as a value and as text.
 pub struct Row<'a> {
     pub conn: &'a Connection,
+    /// Which of this run's distinct port sets `ports` is: writers that derive their own
+    /// text from a port set compute it once per id.
+    pub ports_id: usize,
     pub ports: &'a Ports,
     pub ports_text: &'a str,
 }
@@ -99,10 +102,11 @@ pub struct PortsCache {
 }
 
 impl PortsCache {
-    pub fn get(&mut self, m: &Matrix, set: &[u64]) -> &(Ports, String) {
+    /// The port set `set` described, with its id (ids count distinct sets from 0).
+    pub fn get(&mut self, m: &Matrix, set: &[u64]) -> (usize, &(Ports, String)) {
         if let Some(i) = self.last {
             if self.last_key.as_slice() == set {
-                return &self.items[i];
+                return (i, &self.items[i]);
             }
         }
         let i = match self.map.get(set) {
@@ -118,23 +122,23 @@ impl PortsCache {
         self.last_key.clear();
         self.last_key.extend_from_slice(set);
         self.last = Some(i);
-        &self.items[i]
+        (i, &self.items[i])
     }
 }
 
-/// Per-group text computed once (escaped names).
+/// Text computed once per small dense id (a group's escaped name, a port set's JSON):
+/// rows repeat the same few texts many times.
 #[derive(Default)]
-pub struct NameCache {
-    names: Vec<Option<String>>,
+pub struct TextCache {
+    texts: Vec<Option<String>>,
 }
 
-impl NameCache {
-    pub fn get(&mut self, g: u32, make: impl FnOnce() -> String) -> &str {
-        let i = g as usize;
-        if self.names.len() <= i {
-            self.names.resize(i + 1, None);
+impl TextCache {
+    pub fn get(&mut self, id: usize, make: impl FnOnce() -> String) -> &str {
+        if self.texts.len() <= id {
+            self.texts.resize(id + 1, None);
         }
-        self.names[i].get_or_insert_with(make)
+        self.texts[id].get_or_insert_with(make)
     }
 }
 
