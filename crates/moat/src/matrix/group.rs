@@ -390,21 +390,33 @@ impl<'m, 'e> Aggregator<'m, 'e> {
     }
 
     /// Every connection, in order of source group then destination group; `f` returns
-    /// `false` to stop. Groups are computed in parallel, in chunks, and handed over in order.
+    /// `false` to stop. Groups are computed in parallel, in chunks, and handed over in order
+    /// on the calling thread (`f` is usually a writer, which need not be `Send`), while the
+    /// pool computes the next chunk.
     pub fn for_each(&self, groups: &[usize], mut f: impl FnMut(&Connection) -> bool) {
-        const CHUNK: usize = 512;
-        for chunk in groups.chunks(CHUNK) {
-            let results: Vec<Vec<Connection>> = chunk
+        // Small enough that the first rows go out early, large enough to spread over threads.
+        const CHUNK: usize = 64;
+        let compute = |chunk: &[usize]| -> Vec<Vec<Connection>> {
+            chunk
                 .par_iter()
                 .map_init(Scratch::new, |sc, &from| self.connections_with(from, sc))
-                .collect();
-            for conns in &results {
-                for c in conns {
-                    if !f(c) {
-                        return;
-                    }
+                .collect()
+        };
+        let mut chunks = groups.chunks(CHUNK);
+        let mut current = chunks.next().map(compute);
+        while let Some(results) = current.take() {
+            let following = chunks.next();
+            let mut next = None;
+            let stopped = rayon::in_place_scope(|s| {
+                if let Some(chunk) = following {
+                    s.spawn(|_| next = Some(compute(chunk)));
                 }
+                !results.iter().flatten().all(&mut f)
+            });
+            if stopped {
+                return;
             }
+            current = next;
         }
     }
 
