@@ -190,13 +190,14 @@ impl<'p> Ctx<'p> {
         let mut out = Labels::new();
         if let Some(m) = self.map(node, path) {
             for (k, _, v) in m.entries() {
-                let p = join(path, k);
                 match &v.value {
                     Value::Str(s) => {
                         out.insert(k.to_string(), s.clone());
                     }
                     // Kubernetes would reject these; say so rather than coerce silently.
-                    _ => self.wrong_type(v, &p, "a string (quote numbers and booleans)"),
+                    _ => {
+                        self.wrong_type(v, &join(path, k), "a string (quote numbers and booleans)")
+                    }
                 }
             }
         }

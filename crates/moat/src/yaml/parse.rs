@@ -50,9 +50,10 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut start_line = 0u32;
     let mut pos = 0usize;
     for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let is_marker =
-            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
+        let is_marker = line.starts_with("---") && {
+            let trimmed = line.trim_end_matches(['\n', '\r']);
+            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t")
+        };
         if is_marker && pos > start {
             chunks.push((start_line, &text[start..pos]));
             start = pos;
@@ -98,6 +99,13 @@ pub fn parse_document(file: &Arc<str>, chunk: &str, line_offset: u32) -> DocResu
 /// its 1-based line and column in `text`.
 fn control_character(text: &str) -> Option<(u32, u32, char)> {
     let bytes = text.as_bytes();
+    // Almost every input is printable ASCII: one pass the compiler vectorizes settles it.
+    if bytes
+        .iter()
+        .all(|&b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+    {
+        return None;
+    }
     let bad_at = bytes.iter().enumerate().position(|(i, &b)| match b {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1F | 0x7F => true,
@@ -232,7 +240,8 @@ impl MarkedEventReceiver for Builder {
         if self.error.is_some() {
             return;
         }
-        let span = self.span(mark);
+        // A span holds a reference-counted file name: made only for the events that keep
+        // one (collection ends take their first item's).
         match ev {
             Event::DocumentStart => {}
             Event::DocumentEnd => {
@@ -241,6 +250,7 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::SequenceStart(anchor, _) => {
+                let span = self.span(mark);
                 if self.stack.len() >= MAX_DEPTH {
                     self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
@@ -250,6 +260,7 @@ impl MarkedEventReceiver for Builder {
                 self.stack.push(Frame::Seq(Vec::new(), span, anchor));
             }
             Event::MappingStart(anchor, _) => {
+                let span = self.span(mark);
                 if self.stack.len() >= MAX_DEPTH {
                     self.fail(span, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
@@ -304,10 +315,12 @@ impl MarkedEventReceiver for Builder {
                     Value::Str(text)
                 };
                 self.written += 1;
+                let span = self.span(mark);
                 self.push_value(Node { value, span }, anchor, 1);
             }
             Event::Alias(id) => match self.anchors.get(&id) {
                 Some((node, size)) => {
+                    let span = self.span(mark);
                     let size = *size;
                     self.aliased += size;
                     let budget = ALIAS_ALLOWANCE + ALIAS_FACTOR * self.written;
@@ -324,7 +337,7 @@ impl MarkedEventReceiver for Builder {
                     node.span = span;
                     self.push_value(node, 0, size);
                 }
-                None => self.fail(span, "alias to an unknown anchor".to_string()),
+                None => self.fail(self.span(mark), "alias to an unknown anchor".to_string()),
             },
             Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
         }
@@ -335,6 +348,13 @@ impl MarkedEventReceiver for Builder {
 /// Takes the text by value so that a string (the common case) is kept, not copied.
 fn resolve_plain(text: String) -> Value {
     let s = text.as_str();
+    // Most scalars are names: a first character that begins no null, boolean or number
+    // settles them without the comparisons below.
+    if let Some(first) = s.bytes().next() {
+        if first.is_ascii_alphabetic() && !b"nNtTyYoOfF".contains(&first) {
+            return Value::Str(text);
+        }
+    }
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
