@@ -170,10 +170,15 @@ fn gather(
     let mut described: HashMap<Vec<u64>, Arc<PortSet>> = HashMap::new();
     let mut key_cache: HashMap<u32, Vec<Key>> = HashMap::new();
     agg.for_each(sources, |c: &Connection| {
-        let ports = described
-            .entry(c.ports.clone())
-            .or_insert_with(|| Arc::new(PortSet::from_ports(&side.matrix.ports.describe(&c.ports))))
-            .clone();
+        // Looked up by slice: a key is copied only for a port set not seen before.
+        let ports = match described.get(&c.ports[..]) {
+            Some(p) => p.clone(),
+            None => {
+                let p = Arc::new(PortSet::from_ports(&side.matrix.ports.describe(&c.ports)));
+                described.insert(c.ports.to_vec(), p.clone());
+                p
+            }
+        };
         let conn = Conn {
             ports,
             pairs: c.pairs,

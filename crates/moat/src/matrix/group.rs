@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 use super::compute::{Matrix, Row, RowFilter};
 use super::ports::{self, ClassSet};
@@ -130,8 +131,9 @@ pub struct Selection {
 pub struct Connection {
     pub from: u32,
     pub to: u32,
-    /// Union of the ports of every member pair.
-    pub ports: Vec<u64>,
+    /// Union of the ports of every member pair (a [`ClassSet`]), held inline: one or two
+    /// words cover most clusters' port classes, and a matrix has many connections.
+    pub ports: SmallVec<[u64; 2]>,
     /// Member pairs with some port allowed.
     pub pairs: u64,
     /// Member pairs in all (self pairs left out).
@@ -375,7 +377,7 @@ impl<'m, 'e> Aggregator<'m, 'e> {
                     to,
                     uniform: acc.equal && acc.pairs == total,
                     same_ports: acc.equal,
-                    ports: words[2 * i * w..(2 * i + 1) * w].to_vec(),
+                    ports: SmallVec::from_slice(&words[2 * i * w..(2 * i + 1) * w]),
                     pairs: acc.pairs,
                     total,
                 }
