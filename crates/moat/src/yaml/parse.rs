@@ -46,20 +46,22 @@ pub fn documents<'t>(file: &Arc<str>, text: &'t str) -> impl Iterator<Item = Doc
 /// given to [`parse_document`] independently (in parallel).
 pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut chunks = Vec::new();
-    let mut start = 0usize;
-    let mut start_line = 0u32;
-    let mut pos = 0usize;
-    for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
-        let is_marker = line.starts_with("---") && {
-            let trimmed = line.trim_end_matches(['\n', '\r']);
-            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t")
-        };
-        if is_marker && pos > start {
-            chunks.push((start_line, &text[start..pos]));
-            start = pos;
-            start_line = line_no;
+    let (mut start, mut start_line) = (0usize, 0u32);
+    // Lines are counted only up to each marker found, not walked one by one.
+    let (mut counted_to, mut lines) = (0usize, 0u32);
+    let line_starts = std::iter::once(0).chain(text.match_indices("\n---").map(|(i, _)| i + 1));
+    for at in line_starts {
+        let rest = &text[at..];
+        let line = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
+        let is_marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if !is_marker || at <= start {
+            continue;
         }
-        pos += line.len();
+        lines += text[counted_to..at].bytes().filter(|&b| b == b'\n').count() as u32;
+        counted_to = at;
+        chunks.push((start_line, &text[start..at]));
+        start = at;
+        start_line = lines;
     }
     chunks.push((start_line, &text[start..]));
     chunks
@@ -446,6 +448,35 @@ mod tests {
         assert_eq!(n.get("c").unwrap().value, Value::Str("http".into()));
         assert_eq!(n.get("d").unwrap().value, Value::Null);
         assert_eq!(n.get("e").unwrap().value, Value::Bool(true));
+    }
+
+    /// The splitter against the plain reading of its rule: walk every line.
+    #[test]
+    fn documents_split_at_marker_lines_only() {
+        fn by_lines(text: &str) -> Vec<(u32, &str)> {
+            let (mut out, mut start, mut start_line, mut pos) = (Vec::new(), 0, 0, 0);
+            for (n, line) in (0u32..).zip(text.split_inclusive('\n')) {
+                let t = line.trim_end_matches(['\n', '\r']);
+                if (t == "---" || t.starts_with("--- ") || t.starts_with("---\t")) && pos > start {
+                    out.push((start_line, &text[start..pos]));
+                    (start, start_line) = (pos, n);
+                }
+                pos += line.len();
+            }
+            out.push((start_line, &text[start..]));
+            out
+        }
+        for text in [
+            "",
+            "---\n",
+            "a: 1\n---\nb: 2\n",
+            "---\na: 1\n--- # two\nb: 2\n---\tc\n",
+            "a: 1\r\n---\r\nb: 2\r\n",
+            "a: ---\n----\n---x\n ---\nb: |\n  ---\n---",
+            "\n\n---\n\n---\n",
+        ] {
+            assert_eq!(split_documents(text), by_lines(text), "{text:?}");
+        }
     }
 
     #[test]
