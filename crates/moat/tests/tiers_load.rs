@@ -3,6 +3,7 @@
 //! every rejection with its file:line and field path.
 
 use moat::load::{load_str, LoadOptions, ProblemKind};
+use moat::model::SkipReason;
 use moat::model::{
     Action, ClusterPeerKind, ClusterPolicyKind, ClusterPort, ClusterTier, PortMatch, Protocol,
     Subject,
@@ -315,11 +316,33 @@ fn v1alpha1_port_needs_exactly_one_form_and_a_valid_number() {
 }
 
 #[test]
-fn wrong_api_version_is_rejected() {
-    let text = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: ClusterNetworkPolicy\nmetadata:\n  name: c\nspec: {tier: Admin, priority: 1, subject: {namespaces: {}}}\n";
-    let (_, line, path, msg) = one(text);
-    assert_eq!((line, path.as_str()), (1, "apiVersion"));
-    assert!(msg.contains("v1alpha2"), "{msg}");
+fn a_tier_kind_at_another_generations_api_version_is_skipped_and_named_not_decoded() {
+    // AdminNetworkPolicy exists at v1alpha1 only, ClusterNetworkPolicy at v1alpha2 only.
+    let l = load_str(
+        "in.yaml",
+        concat!(
+            "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: AdminNetworkPolicy\n",
+            "metadata: {name: a}\nspec: {priority: 1, subject: {namespaces: {}}}\n---\n",
+            "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: ClusterNetworkPolicy\n",
+            "metadata: {name: c}\nspec: {tier: Admin, priority: 1, subject: {namespaces: {}}}\n",
+        ),
+        &LoadOptions::default(),
+    );
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    assert!(l.cluster.cluster_policies.is_empty());
+    let labels: Vec<String> = l.cluster.skipped.iter().map(|s| s.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            "AdminNetworkPolicy (unknown apiVersion policy.networking.k8s.io/v1alpha2)",
+            "ClusterNetworkPolicy (unknown apiVersion policy.networking.k8s.io/v1alpha1)",
+        ]
+    );
+    assert!(l
+        .cluster
+        .skipped
+        .iter()
+        .all(|s| s.reason == SkipReason::UnknownApiVersion));
 }
 
 #[test]

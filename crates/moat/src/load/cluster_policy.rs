@@ -60,11 +60,11 @@ fn gen(kind: ClusterPolicyKind) -> Gen {
     }
 }
 
-/// Decode one object. `None` if anything in it is invalid (every problem is recorded).
+/// Decode one object served at its kind's apiVersion. `None` if anything in it is invalid
+/// (every problem is recorded).
 pub(crate) fn decode(
     ctx: &mut Ctx,
     kind: ClusterPolicyKind,
-    api_version: &str,
     name: String,
     labels: Labels,
     annotations: Labels,
@@ -72,18 +72,7 @@ pub(crate) fn decode(
 ) -> Option<ClusterPolicy> {
     let before = ctx.count;
     let g = gen(kind);
-    if api_version != kind.api_version() {
-        let at = doc.get("apiVersion").unwrap_or(doc);
-        ctx.invalid(
-            at,
-            "apiVersion",
-            format!(
-                "{} is served as `{}`, not `{api_version}`",
-                kind.as_str(),
-                kind.api_version()
-            ),
-        );
-    }
+    // The apiVersion was checked before (meta::served): another one is skipped and named.
     ctx.known_fields(
         doc,
         "",

@@ -4,6 +4,7 @@
 use super::decode::{join, Ctx};
 use super::lists::escape_control;
 use crate::model::labels::{is_dns1123_label, is_dns1123_subdomain, key_error, value_error};
+use crate::model::ClusterPolicyKind;
 use crate::yaml::Node;
 
 /// The fields of ObjectMeta (`clusterName` was removed in 1.25).
@@ -25,9 +26,12 @@ const META_FIELDS: &[&str] = &[
     "managedFields",
 ];
 
-/// Whether the API server serves this kind at this group version. Only the kinds of the core
-/// loader are listed; kinds modeled elsewhere check their own versions.
+/// Whether the API server serves this modelled kind at this group version (the tier kinds at
+/// the version of their generation: v1alpha2 ClusterNetworkPolicy, v1alpha1 ANP and BANP).
 pub(crate) fn served(group: &str, version: &str, kind: &str) -> bool {
+    if let Some(k) = ClusterPolicyKind::parse(kind) {
+        return k.api_version().split_once('/') == Some((group, version));
+    }
     match (group, kind) {
         ("", "Namespace" | "Pod" | "Service" | "ReplicationController" | "Node")
         | ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
@@ -148,6 +152,21 @@ mod tests {
             "policy.networking.k8s.io",
             "v1alpha1",
             "AdminNetworkPolicy"
+        ));
+        assert!(served(
+            "policy.networking.k8s.io",
+            "v1alpha2",
+            "ClusterNetworkPolicy"
+        ));
+        assert!(!served(
+            "policy.networking.k8s.io",
+            "v1alpha2",
+            "AdminNetworkPolicy"
+        ));
+        assert!(!served(
+            "policy.networking.k8s.io",
+            "v1alpha1",
+            "ClusterNetworkPolicy"
         ));
     }
 }

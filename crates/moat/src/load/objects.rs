@@ -85,9 +85,7 @@ impl Loader<'_> {
             meta::check(ctx, meta, &kind, &name);
         }
         if let Some(k) = cluster_policy_kind {
-            if let Some(p) =
-                cluster_policy::decode(ctx, k, &api_version, name, labels, annotations, doc)
-            {
+            if let Some(p) = cluster_policy::decode(ctx, k, name, labels, annotations, doc) {
                 self.cluster.cluster_policies.push(p);
             }
             return;
