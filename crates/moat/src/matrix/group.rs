@@ -8,7 +8,9 @@
 //! policy, so it is left out of groups, except where it is a group's only pair (a
 //! single-pod endpoint viewed on its own), where it shows as `All`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -392,11 +394,64 @@ impl<'m, 'e> Aggregator<'m, 'e> {
     }
 
     /// Every connection, in order of source group then destination group; `f` returns
-    /// `false` to stop. Groups are computed in parallel, in chunks, and handed over in order
-    /// on the calling thread (`f` is usually a writer, which need not be `Send`), while the
-    /// pool computes the next chunk.
-    pub fn for_each(&self, groups: &[usize], mut f: impl FnMut(&Connection) -> bool) {
-        // Small enough that the first rows go out early, large enough to spread over threads.
+    /// `false` to stop. Groups are computed on the pool, in chunks, and handed over in
+    /// order on the calling thread (`f` is usually a writer, which need not be `Send`).
+    pub fn for_each(&self, groups: &[usize], f: impl FnMut(&Connection) -> bool) {
+        if rayon::current_thread_index().is_some() {
+            self.for_each_on_worker(groups, f);
+        } else {
+            self.for_each_pipelined(groups, f);
+        }
+    }
+
+    /// From outside the pool (the CLI's main thread): the pool keeps several chunks in
+    /// flight while this thread takes them in order. One chunk at a time left the writer
+    /// and the workers waiting on each other, each idle for about half of the time.
+    fn for_each_pipelined(&self, groups: &[usize], mut f: impl FnMut(&Connection) -> bool) {
+        // Small chunks spread over the workers and let the first rows go out early.
+        const CHUNK: usize = 16;
+        let ahead = 4 * rayon::current_num_threads();
+        let stop = AtomicBool::new(false);
+        let mut chunks = groups.chunks(CHUNK);
+        rayon::in_place_scope(|s| {
+            let mut pending = VecDeque::with_capacity(ahead);
+            let mut spawn_next = |pending: &mut VecDeque<mpsc::Receiver<_>>| {
+                let Some(chunk) = chunks.next() else { return };
+                let (tx, rx) = mpsc::sync_channel(1);
+                let stop = &stop;
+                s.spawn(move |_| {
+                    let mut sc = Scratch::new();
+                    let mut out = Vec::with_capacity(chunk.len());
+                    for &from in chunk {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        out.push(self.connections_with(from, &mut sc));
+                    }
+                    // The receiver is gone only once the caller has stopped.
+                    let _ = tx.send(out);
+                });
+                pending.push_back(rx);
+            };
+            for _ in 0..ahead {
+                spawn_next(&mut pending);
+            }
+            while let Some(rx) = pending.pop_front() {
+                // A chunk's sender is dropped unsent only after a stop, or by a panic that
+                // the scope raises when it ends.
+                let Ok(results) = rx.recv() else { break };
+                spawn_next(&mut pending);
+                if !results.iter().flatten().all(&mut f) {
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+        });
+    }
+
+    /// On a worker (a caller inside `ThreadPool::install`), which must not block: one chunk
+    /// is handed over while the pool computes the next.
+    fn for_each_on_worker(&self, groups: &[usize], mut f: impl FnMut(&Connection) -> bool) {
         const CHUNK: usize = 64;
         let compute = |chunk: &[usize]| -> Vec<Vec<Connection>> {
             chunk
