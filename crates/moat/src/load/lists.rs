@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::decode::{index, Ctx};
+use super::decode::{index, join, Ctx};
 use super::objects::Loader;
 use super::problem::ProblemKind;
 use crate::model::{SkipReason, SkippedObject};
@@ -49,13 +49,7 @@ impl Loader<'_> {
             self.skip(doc, String::new(), what, None, SkipReason::NotAMapping);
             return;
         }
-        let field = |f: &str| {
-            if path.is_empty() {
-                f.to_string()
-            } else {
-                format!("{path}.{f}")
-            }
-        };
+        let field = |f: &str| join(path, f);
         let own_kind = doc.get("kind").and_then(|n| ctx.string(n, &field("kind")));
         let own_api = doc
             .get("apiVersion")
@@ -109,11 +103,7 @@ impl Loader<'_> {
         api_version: &str,
         depth: usize,
     ) {
-        let items_path = if path.is_empty() {
-            "items".to_string()
-        } else {
-            format!("{path}.items")
-        };
+        let items_path = join(path, "items");
         if depth >= MAX_LIST_DEPTH {
             ctx.report(
                 ProblemKind::Syntax,

@@ -177,14 +177,14 @@ impl Loader<'_> {
                     return;
                 };
                 let tlabels_node = template.get("metadata").and_then(|m| m.get("labels"));
-                let tlabels_path = format!("{tpath}.metadata.labels");
+                let tlabels_path = join(tpath, "metadata.labels");
                 let tlabels = tlabels_node
                     .map(|n| ctx.string_map(n, &tlabels_path))
                     .unwrap_or_default();
                 if let Some(n) = tlabels_node {
                     meta::check_labels(ctx, n, &tlabels_path);
                 }
-                let tspec_path = format!("{tpath}.spec");
+                let tspec_path = join(tpath, "spec");
                 let tspec = template.get("spec").and_then(|s| ctx.map(s, &tspec_path));
                 let replicas = u32::try_from(replicas.max(0)).unwrap_or(u32::MAX);
                 let ek = EndpointKind::Workload {
