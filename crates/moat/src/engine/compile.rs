@@ -98,7 +98,8 @@ pub fn compile(cluster: &Cluster) -> Compiled {
         Option<&'a LabelSelector>,
         Option<usize>,
     );
-    let mut cache: HashMap<PeerKey, Arc<BitSet>> = HashMap::new();
+    // foldhash: keys hash whole selectors, once per peer of every rule.
+    let mut cache: foldhash::HashMap<PeerKey, Arc<BitSet>> = Default::default();
     let mut ingress_policies = vec![Vec::new(); n];
     let mut egress_policies = vec![Vec::new(); n];
     let mut policies = Vec::with_capacity(cluster.policies.len());

@@ -3,7 +3,8 @@
 //! alike (selectors read namespace and labels, named ports read container ports, ipBlocks
 //! read the part of each IP), so reachability is computed once per class.
 
-use std::collections::HashMap;
+// foldhash, not SipHash: every endpoint's labels and ports are hashed here, on one thread.
+use foldhash::HashMap;
 
 use super::ipparts::IpParts;
 use crate::model::{Cluster, ContainerPort, Labels};
@@ -19,7 +20,9 @@ pub struct Classes {
 impl Classes {
     pub fn build(cluster: &Cluster, ips: &IpParts) -> Self {
         type Key<'a> = (usize, &'a Labels, &'a [ContainerPort], Vec<usize>, bool);
-        let mut index: HashMap<Key, u32> = HashMap::new();
+        // Sized up front: growing re-hashed every key (labels included) again.
+        let mut index: HashMap<Key, u32> =
+            HashMap::with_capacity_and_hasher(cluster.endpoints.len(), Default::default());
         let mut of_endpoint = Vec::with_capacity(cluster.endpoints.len());
         let mut members: Vec<Vec<u32>> = Vec::new();
         for (i, e) in cluster.endpoints.iter().enumerate() {

@@ -9,7 +9,9 @@
 //! from each node to the ingress peer sets that contain it). Only candidates get the exact,
 //! per-rule port computation.
 
-use std::collections::HashMap;
+// foldhash, not SipHash: the interning maps are filled on one thread, and `in_sel` is read
+// for every row.
+use foldhash::HashMap;
 use std::sync::Arc;
 
 mod tiers;
@@ -129,9 +131,9 @@ impl<'e> Matrix<'e> {
         // Peer sets over nodes, interned: selector sets by identity, ipBlocks by value,
         // multi-peer rules by their members.
         let mut peers: Vec<Arc<BitSet>> = Vec::new();
-        let mut by_ptr: HashMap<usize, u32> = HashMap::new();
-        let mut by_ips: HashMap<&IpSet, u32> = HashMap::new();
-        let mut by_list: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut by_ptr: HashMap<usize, u32> = HashMap::default();
+        let mut by_ips: HashMap<&IpSet, u32> = HashMap::default();
+        let mut by_list: HashMap<Vec<u32>, u32> = HashMap::default();
         let mut peer_id = |set: &'e PeerSet, peers: &mut Vec<Arc<BitSet>>| -> u32 {
             match set {
                 PeerSet::Endpoints(bits) => {
@@ -248,7 +250,7 @@ impl<'e> Matrix<'e> {
             out_iso,
             open_in,
             in_sel_all: BitSet::new(n),
-            in_sel: HashMap::new(),
+            in_sel: HashMap::default(),
             peer_rev: vec![Vec::new(); n],
             externals,
             full_ports,
@@ -257,7 +259,7 @@ impl<'e> Matrix<'e> {
         m.tiers.possible = m.tier_possible();
         // Reverse index for ingress: which classes a source may be admitted by.
         let mut scratch = m.ports.empty();
-        let mut in_sel: HashMap<u32, BitSet> = HashMap::new();
+        let mut in_sel: HashMap<u32, BitSet> = HashMap::default();
         let mut in_sel_all = BitSet::new(n);
         let w = m.ports.words();
         let mut in_peers = Vec::with_capacity(c);
