@@ -22,7 +22,10 @@ use super::{group_word, Context, MatrixWriter, Row, TextCache};
 #[derive(Default)]
 pub struct Json {
     first: bool,
-    names: TextCache,
+    /// By group: `{"from":NAME,"to":` and `NAME,"ports":`, the constant text around each
+    /// name joined to it once, so that a row is four copies.
+    from_texts: TextCache,
+    to_texts: TextCache,
     /// Each port set's JSON, by [`Row::ports_id`]: a matrix has few distinct sets and many
     /// rows.
     ports: TextCache,
@@ -78,7 +81,8 @@ impl MatrixWriter for Json {
         let c = row.conn;
         let Json {
             first,
-            names,
+            from_texts,
+            to_texts,
             ports,
             line,
         } = self;
@@ -86,13 +90,14 @@ impl MatrixWriter for Json {
         line.clear();
         line.extend_from_slice(if *first { b"\n    " } else { b",\n    " });
         *first = false;
-        line.extend_from_slice(b"{\"from\":");
-        let from = names.get(c.from as usize, || json!(ctx.name(c.from)).to_string());
+        let from = from_texts.get(c.from as usize, || {
+            format!("{{\"from\":{},\"to\":", json!(ctx.name(c.from)))
+        });
         line.extend_from_slice(from.as_bytes());
-        line.extend_from_slice(b",\"to\":");
-        let to = names.get(c.to as usize, || json!(ctx.name(c.to)).to_string());
+        let to = to_texts.get(c.to as usize, || {
+            format!("{},\"ports\":", json!(ctx.name(c.to)))
+        });
         line.extend_from_slice(to.as_bytes());
-        line.extend_from_slice(b",\"ports\":");
         let p = ports.get(row.ports_id, || ports_json(row.ports).to_string());
         line.extend_from_slice(p.as_bytes());
         if !c.uniform {

@@ -13,7 +13,6 @@ pub mod matrix_mermaid;
 pub mod matrix_text;
 pub mod report_html;
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use moat::matrix::{Connection, GroupBy, Groups, Matrix, Ports};
@@ -95,7 +94,9 @@ pub fn matrix_writer(format: crate::cli::MatrixFormat) -> Box<dyn MatrixWriter> 
 /// Port sets are few: describe each once (neighbouring rows often share one).
 #[derive(Default)]
 pub struct PortsCache {
-    map: HashMap<Vec<u64>, usize>,
+    /// Looked up once per row on the writing thread: foldhash, not SipHash, whose cost
+    /// there was a quarter of the row's (the keys are moat's own port-class words).
+    map: foldhash::HashMap<Vec<u64>, usize>,
     items: Vec<(Ports, String)>,
     last_key: Vec<u64>,
     last: Option<usize>,
@@ -134,11 +135,21 @@ pub struct TextCache {
 }
 
 impl TextCache {
+    /// Called several times per row: inlined, with the text already made as the fast path.
+    #[inline]
     pub fn get(&mut self, id: usize, make: impl FnOnce() -> String) -> &str {
+        if !matches!(self.texts.get(id), Some(Some(_))) {
+            self.fill(id, make());
+        }
+        self.texts[id].as_deref().unwrap_or_default()
+    }
+
+    #[cold]
+    fn fill(&mut self, id: usize, text: String) {
         if self.texts.len() <= id {
             self.texts.resize(id + 1, None);
         }
-        self.texts[id].get_or_insert_with(make)
+        self.texts[id] = Some(text);
     }
 }
 
