@@ -8,6 +8,9 @@ use moat::load::{
 };
 use moat::model::{Cluster, SkipReason};
 
+mod common;
+use common::in_pool;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -416,11 +419,7 @@ fn output_is_the_same_for_any_number_of_threads() {
         s
     };
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
+        in_pool(threads, || {
             let l = load_str("big.yaml", &big, &LoadOptions::default());
             (
                 summary(&l.cluster),

@@ -2,8 +2,10 @@
 //! runs: pipelined from outside the pool (the CLI's main thread) or from a worker (a caller
 //! inside `ThreadPool::install`), for any number of threads, and stops where asked.
 
-use moat::load::{load_str, LoadOptions};
 use moat::matrix::{Aggregator, GroupBy, Groups, Matrix, Selection};
+
+mod common;
+use common::{engine, in_pool};
 
 /// 160 single-pod workloads in 8 namespaces: 10 chunks of 16 source groups and 3 of 64.
 fn cluster_yaml() -> String {
@@ -45,19 +47,9 @@ fn walk(agg: &Aggregator, sources: &[usize], stop_after: Option<usize>) -> Seen 
     seen
 }
 
-fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a thread pool")
-        .install(f)
-}
-
 #[test]
 fn connections_come_in_source_group_order_on_and_off_the_pool_and_stop_where_asked() {
-    let loaded = load_str("order.yaml", &cluster_yaml(), &LoadOptions::default());
-    assert!(loaded.problems.is_empty(), "{:#?}", loaded.problems);
-    let engine = moat::engine::Engine::new(loaded.cluster);
+    let engine = engine(&cluster_yaml());
     let m = Matrix::new(&engine, &[]);
     let groups = Groups::build(&m, GroupBy::Pod);
     let sel = Selection::default();

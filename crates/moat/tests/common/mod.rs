@@ -6,6 +6,15 @@ use moat::engine::{Engine, Flow, Target};
 use moat::load::{load_str, LoadOptions};
 use moat::model::Protocol;
 
+/// Run `f` on a worker of a fresh pool of `threads` threads.
+pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+        .install(f)
+}
+
 pub fn engine(yaml: &str) -> Engine {
     let loaded = load_str("test.yaml", yaml, &LoadOptions::default());
     assert!(
